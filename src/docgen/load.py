@@ -1,0 +1,347 @@
+"""Reading a report file: decoding, parsing, and the line of every value."""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import json
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the project requires 3.11, tomli keeps older tools working
+    import tomli as tomllib
+
+from .errors import InputError, FileError
+from .issues import Issue
+from .structure import Label
+
+DataPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed report: its data, where each value stands, and what reading it noticed."""
+
+    name: str
+    text: str
+    data: dict[str, Any]
+    lines: Mapping[DataPath, int]
+    issues: tuple[Issue, ...] = field(default=())
+
+    def line_of(self, path: DataPath) -> int:
+        """The line of the value at ``path``, or of its nearest written ancestor."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+    def line_containing(self, snippet: str, start: int) -> int:
+        """The first line from ``start`` on whose text contains ``snippet`` (text quoted from a value)."""
+        for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
+            if snippet in line:
+                return number
+        return start
+
+
+def _issue(name: str, line: int, rule: str, detail: Label) -> Issue:
+    return Issue(name, line, "", rule, None, None, "", "", detail)
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+_CJK_TEXT = re.compile(
+    r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2100-\u214f\u2160-\u2188\u2460-\u24ff\u2500-\u257f"
+    r"\u25a0-\u25ff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]*"
+)
+
+
+def decode(raw: bytes, name: str) -> tuple[str, tuple[Issue, ...]]:
+    """UTF-8 (with or without a BOM), UTF-16 with a BOM, or GB18030 text that reads as Chinese."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), ()
+    try:
+        return raw.decode("utf-8"), ()
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _CJK_TEXT.fullmatch(text):
+        note = Label(
+            "文件按 GB18030（GBK）编码读取；请另存为 UTF-8 编码，以免其他工具读错",
+            "read as GB18030 (GBK); save the file as UTF-8 so that other tools read it right",
+        )
+        return text, (_issue(name, bad_line, "encoding", note),)
+    refusal = Label(
+        "文件不是 UTF-8 编码，也不是可识别的 GB18030（GBK）中文文本；请用编辑器另存为 UTF-8 编码后重试",
+        "the file is neither UTF-8 nor readable GB18030 (GBK) Chinese text; save it as UTF-8 and try again",
+    )
+    raise InputError(issues=[Issue(name, bad_line, "", "syntax", None, None, "UTF-8", "", refusal)])
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+
+def _number(text: str) -> Decimal | float:
+    """Decimals stay as written ("18.8710"); inf and nan stay floats so the validator can refuse them."""
+    value = Decimal(text.replace("_", ""))
+    return value if value.is_finite() else float(text.replace("_", ""))
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates become ISO strings, so TOML and JSON give the same tree."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse(text: str, name: str, *, kind: str | None = None) -> Source:
+    """Parse report text; ``kind`` is "toml" or "json", guessed from the name when omitted."""
+    if kind is None:
+        kind = "json" if name.lower().endswith(".json") else "toml"
+    try:
+        if kind == "json":
+            data = json.loads(text, parse_float=_number, parse_constant=float)
+            lines = _JsonLines(text).run()
+        else:
+            data = _plain(tomllib.loads(text, parse_float=_number))
+            lines = _TomlLines(text).run()
+    except json.JSONDecodeError as exc:
+        detail = Label(f"JSON 语法错误：{exc.msg}（第 {exc.colno} 列）", f"JSON syntax error: {exc.msg} (column {exc.colno})")
+        raise InputError(issues=[_issue(name, exc.lineno, "syntax", detail)]) from None
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_AT.search(str(exc))
+        line = int(found.group(1)) if found else 1
+        msg = _TOML_AT.sub("", str(exc)).strip()
+        detail = Label(f"TOML 语法错误：{msg}", f"TOML syntax error: {msg}")
+        raise InputError(issues=[_issue(name, line, "syntax", detail)]) from None
+    if not isinstance(data, dict):
+        detail = Label("文件顶层应为一个对象（表）", "the top level of the file must be an object")
+        raise InputError(issues=[_issue(name, 1, "syntax", detail)])
+    return Source(name, text, data, lines)
+
+
+def load(path: str | Path, *, display: str | None = None) -> Source:
+    """Read and parse a report file; ``display`` is the name messages use (default: the path as given)."""
+    name = display if display is not None else str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise FileError(path=name, reason=exc.strerror or str(exc)) from None
+    text, notes = decode(raw, name)
+    source = parse(text, name)
+    return Source(source.name, source.text, source.data, source.lines, notes)
+
+
+# --- where each value stands ------------------------------------------------------------
+# tomllib and json keep no positions, so these walk the text again.  They run only on
+# text the parser accepted, so they can assume it is well formed.
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.line = 1
+        self.lines: dict[DataPath, int] = {}
+
+    def peek(self, n: int = 1) -> str:
+        return self.s[self.i : self.i + n]
+
+    def advance(self, n: int = 1) -> None:
+        self.line += self.s.count("\n", self.i, self.i + n)
+        self.i += n
+
+    def skip(self, chars: str) -> None:
+        while self.i < len(self.s) and self.s[self.i] in chars:
+            self.advance()
+
+    def skip_comment(self) -> None:
+        if self.peek() == "#":
+            end = self.s.find("\n", self.i)
+            self.advance((len(self.s) if end < 0 else end) - self.i)
+
+    def string(self, quote: str, escapes: bool) -> str:
+        """Consume a quoted string starting at its opening quote and return its raw body."""
+        self.advance(len(quote))
+        start = self.i
+        while self.i < len(self.s) and not self.s.startswith(quote, self.i):
+            self.advance(2 if escapes and self.peek() == "\\" else 1)
+        # a multi-line string may end with up to two extra quotes that belong to its body
+        while quote in ('"""', "'''") and self.s.startswith(quote + quote[0], self.i):
+            self.advance()
+        body = self.s[start : self.i]
+        self.advance(len(quote))
+        return body
+
+    def record(self, path: DataPath) -> None:
+        self.lines.setdefault(path, self.line)
+
+
+class _TomlLines(_Scanner):
+    BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.arrays: dict[DataPath, int] = {}
+
+    def run(self) -> dict[DataPath, int]:
+        table: DataPath = ()
+        while self.i < len(self.s):
+            self.skip(" \t\r\n")
+            self.skip_comment()
+            if self.i >= len(self.s) or self.peek() in "\r\n":
+                continue
+            if self.peek(2) == "[[":
+                self.advance(2)
+                table = self.resolve(self.key())
+                index = self.arrays.get(table, -1) + 1
+                self.arrays[table] = index
+                self.record(table)
+                table = table + (index,)
+                self.record(table)
+                self.advance(2)
+            elif self.peek() == "[":
+                self.advance()
+                table = self.resolve(self.key())
+                self.record(table)
+                self.advance()
+            else:
+                self.pair(table)
+        return self.lines
+
+    def resolve(self, key: DataPath) -> DataPath:
+        """A header's key with the current index of each array of tables it passes through."""
+        out: DataPath = ()
+        for part in key:
+            out = out + (part,)
+            if out in self.arrays:
+                out = out + (self.arrays[out],)
+        return out
+
+    def key(self) -> DataPath:
+        parts: list[str] = []
+        while True:
+            self.skip(" \t")
+            if self.peek() == '"':
+                parts.append(json.loads('"' + self.string('"', True) + '"'))
+            elif self.peek() == "'":
+                parts.append(self.string("'", False))
+            else:
+                found = self.BARE.match(self.s, self.i)
+                end = found.end() if found else self.i
+                parts.append(self.s[self.i : end])
+                self.advance(end - self.i)
+            self.skip(" \t")
+            if self.peek() != ".":
+                return tuple(parts)
+            self.advance()
+
+    def pair(self, table: DataPath) -> None:
+        path = table + self.key()
+        self.record(path)
+        self.skip(" \t")
+        self.advance()  # =
+        self.value(path)
+
+    def value(self, path: DataPath) -> None:
+        self.skip(" \t")
+        head = self.peek(3)
+        if head in ('"""', "'''"):
+            self.string(head, head == '"""')
+        elif head[:1] in "\"'":
+            self.string(head[0], head[0] == '"')
+        elif head[:1] == "{":
+            self.advance()
+            while True:
+                self.skip(" \t")
+                if self.peek() == "}":
+                    break
+                self.pair(path)
+                self.skip(" \t")
+                if self.peek() == ",":
+                    self.advance()
+            self.advance()
+        elif head[:1] == "[":
+            self.advance()
+            index = 0
+            while True:
+                self.skip_blank()
+                if self.peek() == "]":
+                    break
+                self.record(path + (index,))
+                self.value(path + (index,))
+                self.skip_blank()
+                if self.peek() == ",":
+                    self.advance()
+                    index += 1
+            self.advance()
+        else:
+            while self.i < len(self.s) and self.s[self.i] not in ",]}\r\n#":
+                self.advance()
+
+    def skip_blank(self) -> None:
+        while True:
+            self.skip(" \t\r\n")
+            if self.peek() != "#":
+                return
+            self.skip_comment()
+
+
+class _JsonLines(_Scanner):
+    def run(self) -> dict[DataPath, int]:
+        self.value(())
+        return self.lines
+
+    def value(self, path: DataPath) -> None:
+        self.skip(" \t\r\n")
+        head = self.peek()
+        if head == "{":
+            self.advance()
+            while True:
+                self.skip(" \t\r\n,")
+                if self.peek() == "}":
+                    break
+                key_line = self.line
+                key = json.loads('"' + self.string('"', True) + '"')
+                self.lines.setdefault(path + (key,), key_line)
+                self.skip(" \t\r\n:")
+                self.value(path + (key,))
+            self.advance()
+        elif head == "[":
+            self.advance()
+            index = 0
+            while True:
+                self.skip(" \t\r\n")
+                if self.peek() == "]":
+                    break
+                if self.peek() == ",":
+                    self.advance()
+                    index += 1
+                    continue
+                self.record(path + (index,))
+                self.value(path + (index,))
+            self.advance()
+        elif head == '"':
+            self.string('"', True)
+        else:
+            while self.i < len(self.s) and self.s[self.i] not in ",]} \t\r\n":
+                self.advance()

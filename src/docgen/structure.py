@@ -1,0 +1,494 @@
+"""The statutory structure of the annual report, written once as data.
+
+Every row and column of tables A, B and C, with its input key, official
+label (and an English one for ``--lang en``), order and nesting, and the
+arithmetic rules between them.  The schema, the validator, the computation,
+the renderer and the extractor all read this module; nothing else spells a
+label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["count", "signed", "money"]
+Path = tuple[str, ...]
+
+FORMATS = ("2021", "2019")
+DEFAULT_FORMAT = "2021"
+
+
+@dataclass(frozen=True)
+class Label:
+    """An official Chinese label and its English rendering."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column of a table."""
+
+    key: str
+    label: Label
+    kind: Kind = "count"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A row (a leaf) or a group of rows; an empty key groups without nesting the data."""
+
+    key: str
+    label: Label
+    children: tuple[Node, ...] = ()
+
+    def leaves(self, prefix: Path = (), chain: tuple[Node, ...] = ()) -> Iterator[tuple[Path, tuple[Node, ...]]]:
+        """Yield each leaf's data path and its chain of nodes from the top."""
+        path = prefix + (self.key,) if self.key else prefix
+        chain = chain + (self,)
+        if not self.children:
+            yield path, chain
+        for child in self.children:
+            yield from child.leaves(path, chain)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of table A: a heading row, a column-header row and its rows."""
+
+    heading: str
+    columns: tuple[Column, ...]
+    rows: tuple[Node, ...]
+
+    @property
+    def scalar(self) -> bool:
+        """A block with one value column holds a bare value per row."""
+        return len(self.columns) == 1
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A consistency rule as the reference numbers it."""
+
+    id: str
+    severity: Literal["error", "warning"]
+    title: Label
+    basis: Label  # what the expected value is, quoted after it in messages
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``sum(total) == sum(addends)`` between cells addressed by data path.
+
+    ``total`` is what the report states, ``addends`` what it must equal.  A
+    single-cell total the user omits is computed from the addends.  With
+    ``needs_addends`` the equation is skipped when no addend was given (a
+    row written as its total alone).
+    """
+
+    rule: str
+    total: tuple[Path, ...]
+    addends: tuple[Path, ...]
+    needs_addends: bool = False
+
+
+@dataclass(frozen=True)
+class Format:
+    """One edition of the statutory format."""
+
+    name: str
+    notice: str
+    table_a: tuple[Block, ...]
+    table_b_rows: tuple[Node, ...]
+    equations: tuple[Equation, ...] = field(default=())
+
+    def table_b_leaves(self) -> list[tuple[Path, tuple[Node, ...]]]:
+        """Every data row of table B in order, with its label chain."""
+        return [leaf for node in self.table_b_rows for leaf in node.leaves(TABLE_B_ROOT)]
+
+
+def L(zh: str, en: str) -> Label:  # noqa: N802 - reads as a constructor in the tables below
+    return Label(zh, en)
+
+
+# --- the report's sections, in their fixed order -------------------------------------
+
+TITLE_DEFAULT = "{issuer}{year}年政府信息公开工作年度报告"
+
+SECTIONS: tuple[tuple[str, Label], ...] = (
+    ("overview", L("一、总体情况", "I. Overview")),
+    ("proactive", L("二、主动公开政府信息情况", "II. Proactive disclosure")),
+    ("applications", L("三、收到和处理政府信息公开申请情况", "III. Applications received and handled")),
+    ("appeals", L("四、政府信息公开行政复议、行政诉讼情况", "IV. Administrative review and litigation")),
+    ("problems", L("五、存在的主要问题及改进情况", "V. Main problems and improvements")),
+    ("other_matters", L("六、其他需要报告的事项", "VI. Other matters to report")),
+)
+SECTION_LABELS = dict(SECTIONS)
+
+META: dict[str, Label] = {
+    "format": L("报告格式", "report format"),
+    "year": L("报告年度", "report year"),
+    "issuer": L("发布机关", "issuing body"),
+    "title": L("标题", "title"),
+    "date": L("成文日期", "date of issue"),
+    "text": L("正文", "text"),
+    "sections": L("分项", "sub-sections"),
+    "heading": L("小标题", "sub-heading"),
+}
+
+# --- table A ---------------------------------------------------------------------------
+
+INFO_CONTENT = L("信息内容", "Information")
+
+_DECISIONS = (Column("decisions", L("本年处理决定数量", "Decisions this year")),)
+
+TABLE_A_2021 = (
+    Block(
+        "第二十条第（一）项",
+        (
+            Column("issued", L("本年制发件数", "Issued this year")),
+            Column("repealed", L("本年废止件数", "Repealed this year")),
+            Column("in_force", L("现行有效件数", "In force")),
+        ),
+        (
+            Node("rules", L("规章", "Rules")),
+            Node("normative_documents", L("行政规范性文件", "Normative documents")),
+        ),
+    ),
+    Block("第二十条第（五）项", _DECISIONS, (Node("licensing", L("行政许可", "Administrative licensing")),)),
+    Block(
+        "第二十条第（六）项",
+        _DECISIONS,
+        (
+            Node("punishment", L("行政处罚", "Administrative penalties")),
+            Node("coercion", L("行政强制", "Administrative coercion")),
+        ),
+    ),
+    Block(
+        "第二十条第（八）项",
+        (Column("amount", L("本年收费金额（单位：万元）", "Fees collected this year (10,000 yuan)"), "money"),),
+        (Node("fees", L("行政事业性收费", "Administrative fees")),),
+    ),
+)
+
+_ITEMS_2019 = (
+    Column("previous_items", L("上一年项目数量", "Items last year")),
+    Column("change", L("本年增/减", "Change this year"), "signed"),
+)
+_DECISIONS_2019 = _ITEMS_2019 + (Column("decisions", L("处理决定数量", "Decisions")),)
+
+TABLE_A_2019 = (
+    Block(
+        "第二十条第（一）项",
+        (
+            Column("new_made", L("本年新制作数量", "Newly made this year")),
+            Column("new_published", L("本年新公开数量", "Newly published this year")),
+            Column("total_published", L("对外公开总数量", "Published in total")),
+        ),
+        (
+            Node("rules", L("规章", "Rules")),
+            Node("normative_documents", L("规范性文件", "Normative documents")),
+        ),
+    ),
+    Block(
+        "第二十条第（五）项",
+        _DECISIONS_2019,
+        (
+            Node("licensing", L("行政许可", "Administrative licensing")),
+            Node("other_services", L("其他对外管理服务事项", "Other external administrative services")),
+        ),
+    ),
+    Block(
+        "第二十条第（六）项",
+        _DECISIONS_2019,
+        (
+            Node("punishment", L("行政处罚", "Administrative penalties")),
+            Node("coercion", L("行政强制", "Administrative coercion")),
+        ),
+    ),
+    Block("第二十条第（八）项", _ITEMS_2019, (Node("fees", L("行政事业性收费", "Administrative fees")),)),
+    Block(
+        "第二十条第（九）项",
+        (
+            Column("items", L("采购项目数量", "Procurement items")),
+            Column("amount", L("采购总金额", "Procurement amount"), "money"),
+        ),
+        (Node("procurement", L("政府集中采购", "Centralised government procurement")),),
+    ),
+)
+
+# --- table B ---------------------------------------------------------------------------
+
+TABLE_B_ROOT: Path = ("applications",)
+TABLE_B_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+APPLICANTS = L("申请人情况", "Applicants")
+ORGANISATIONS = L("法人或其他组织", "Legal persons or other organisations")
+
+NATURAL_PERSON = Column("natural_person", L("自然人", "Natural persons"))
+ORGANISATION_COLUMNS = (
+    Column("commercial", L("商业企业", "Commercial enterprises")),
+    Column("research", L("科研机构", "Research institutions")),
+    Column("nonprofit", L("社会公益组织", "Public-interest organisations")),
+    Column("legal_service", L("法律服务机构", "Legal service providers")),
+    Column("other", L("其他", "Other")),
+)
+TOTAL = Column("total", L("总计", "Total"))
+APPLICANT_COLUMNS = (NATURAL_PERSON,) + ORGANISATION_COLUMNS
+TABLE_B_COLUMNS = APPLICANT_COLUMNS + (TOTAL,)
+
+_WITHHELD = Node(
+    "withheld",
+    L("（三）不予公开", "(3) Not disclosed"),
+    (
+        Node("state_secret", L("1.属于国家秘密", "1. State secret")),
+        Node("prohibited_by_law", L("2.其他法律行政法规禁止公开", "2. Barred by other laws and regulations")),
+        Node("security_stability", L("3.危及“三安全一稳定”", "3. Endangers security or stability")),
+        Node("third_party", L("4.保护第三方合法权益", "4. Protects a third party's rights")),
+        Node("internal_affairs", L("5.属于三类内部事务信息", "5. Internal affairs")),
+        Node("process_info", L("6.属于四类过程性信息", "6. Process information")),
+        Node("enforcement_files", L("7.属于行政执法案卷", "7. Enforcement files")),
+        Node("query_matters", L("8.属于行政查询事项", "8. Administrative query matters")),
+    ),
+)
+_UNAVAILABLE = Node(
+    "unavailable",
+    L("（四）无法提供", "(4) Cannot be provided"),
+    (
+        Node("not_held", L("1.本机关不掌握相关政府信息", "1. Not held by this body")),
+        Node("needs_creation", L("2.没有现成信息需要另行制作", "2. Would have to be created")),
+        Node("unclear", L("3.补正后申请内容仍不明确", "3. Still unclear after correction")),
+    ),
+)
+_NOT_PROCESSED = Node(
+    "not_processed",
+    L("（五）不予处理", "(5) Not processed"),
+    (
+        Node("complaint", L("1.信访举报投诉类申请", "1. Petitions, reports and complaints")),
+        Node("duplicate", L("2.重复申请", "2. Repeated application")),
+        Node("publication", L("3.要求提供公开出版物", "3. Asks for a publication")),
+        Node("excessive", L("4.无正当理由大量反复申请", "4. Excessive repeated applications")),
+        Node(
+            "confirmation",
+            L("5.要求行政机关确认或重新出具已获取信息", "5. Asks to confirm or reissue information already obtained"),
+        ),
+    ),
+)
+_OTHER_LABEL = L("（六）其他处理", "(6) Otherwise handled")
+_OTHER_2021 = Node(
+    "other",
+    _OTHER_LABEL,
+    (
+        Node(
+            "no_correction",
+            L(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "1. Applicant did not correct the application in time",
+            ),
+        ),
+        Node(
+            "fee_unpaid",
+            L(
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                "2. Applicant did not pay the fee in time",
+            ),
+        ),
+        Node("other", L("3.其他", "3. Other")),
+    ),
+)
+_OTHER_2019 = Node("other", _OTHER_LABEL)
+
+RESULTS_TOTAL_KEY = "total"
+
+
+def _table_b(other: Node) -> tuple[Node, ...]:
+    return (
+        Node("received", L("一、本年新收政府信息公开申请数量", "I. New applications this year")),
+        Node("carried_in", L("二、上年结转政府信息公开申请数量", "II. Carried over from last year")),
+        Node(
+            "results",
+            L("三、本年度办理结果", "III. Results this year"),
+            (
+                Node("granted", L("（一）予以公开", "(1) Disclosed")),
+                Node(
+                    "partial",
+                    L(
+                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                        "(2) Partly disclosed (counted here only)",
+                    ),
+                ),
+                _WITHHELD,
+                _UNAVAILABLE,
+                _NOT_PROCESSED,
+                other,
+                Node(RESULTS_TOTAL_KEY, L("（七）总计", "(7) Total")),
+            ),
+        ),
+        Node("carried_forward", L("四、结转下年度继续办理", "IV. Carried forward to next year")),
+    )
+
+
+# --- table C ---------------------------------------------------------------------------
+
+TABLE_C_ROOT: Path = ("appeals",)
+OUTCOME_COLUMNS = (
+    Column("upheld", L("结果维持", "Upheld")),
+    Column("corrected", L("结果纠正", "Corrected")),
+    Column("other", L("其他结果", "Other outcome")),
+    Column("pending", L("尚未审结", "Pending")),
+)
+TABLE_C_COLUMNS = OUTCOME_COLUMNS + (TOTAL,)
+TABLE_C_GROUPS = (
+    Node("review", L("行政复议", "Administrative review")),
+    Node(
+        "",
+        L("行政诉讼", "Administrative litigation"),
+        (
+            Node("litigation_direct", L("未经复议直接起诉", "Sued without prior review")),
+            Node("litigation_after_review", L("复议后起诉", "Sued after review")),
+        ),
+    ),
+)
+
+# --- rules -----------------------------------------------------------------------------
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule(
+            "C1",
+            "error",
+            L("一 + 二 = （七）总计 + 四", "I + II = (7) total + IV"),
+            L("第一项加第二项之和", "I + II"),
+        ),
+        Rule("C3", "error", L("总计 = 各类申请人之和", "total = sum of applicants"), L("各类申请人之和", "sum of applicants")),
+        Rule(
+            "C4",
+            "error",
+            L("（七）总计 = （一）至（六）各项之和", "(7) total = sum of (1) to (6)"),
+            L("（一）至（六）各项之和", "sum of (1) to (6)"),
+        ),
+        Rule("C5", "error", L("总计 = 四类结果之和", "total = sum of the four outcomes"), L("四类结果之和", "sum of outcomes")),
+        Rule(
+            "C6",
+            "warning",
+            L("上年结转 = 上年报告的结转下年度继续办理", "carried in = last year's carried forward"),
+            L("上年报告的结转下年度继续办理", "last year's carried forward"),
+        ),
+        Rule("C7", "error", L("数值类型与符号", "type and sign"), L("", "")),
+        Rule("C8", "warning", L("正文数字与表格一致", "figures in the text match the tables"), L("表格数据", "the tables")),
+        Rule("township", "warning", L("乡镇、街道不制发规章", "a township makes no rules"), L("乡镇、街道不制发规章", "a township makes no rules")),
+        Rule(
+            "jump",
+            "warning",
+            L("与上年相比变化超过五倍", "more than five-fold change from last year"),
+            L("上年数值", "last year's figure"),
+        ),
+        Rule("schema", "error", L("格式要求", "schema"), L("", "")),
+        Rule("placeholder", "error", L("正文占位符", "text placeholder"), L("", "")),
+        Rule("encoding", "warning", L("文件编码", "file encoding"), L("", "")),
+        Rule("syntax", "error", L("文件语法", "file syntax"), L("", "")),
+    )
+}
+
+
+def _equations(rows: tuple[Node, ...]) -> tuple[Equation, ...]:
+    """The arithmetic of tables B and C, derived from their rows and columns.
+
+    Order matters: computing a missing total walks this list once, so each
+    equation may rely on the totals computed before it.
+    """
+    leaves = [path for node in rows for path, _ in node.leaves(TABLE_B_ROOT)]
+    results_total = TABLE_B_ROOT + ("results", RESULTS_TOTAL_KEY)
+    results = [p for p in leaves if p[:2] == TABLE_B_ROOT + ("results",) and p != results_total]
+    applicant_keys = [c.key for c in APPLICANT_COLUMNS]
+
+    def row_total(row: Path) -> Equation:
+        return Equation("C3", (row + (TOTAL.key,),), tuple(row + (k,) for k in applicant_keys), needs_addends=True)
+
+    equations = [row_total(p) for p in leaves if p != results_total]
+    equations += [
+        Equation("C4", (results_total + (c.key,),), tuple(p + (c.key,) for p in results)) for c in TABLE_B_COLUMNS
+    ]
+    equations.append(row_total(results_total))
+    groups = [path for node in TABLE_C_GROUPS for path, _ in node.leaves(TABLE_C_ROOT)]
+    equations += [
+        Equation("C5", (g + (TOTAL.key,),), tuple(g + (c.key,) for c in OUTCOME_COLUMNS), needs_addends=True)
+        for g in groups
+    ]
+    in_ = [TABLE_B_ROOT + ("received",), TABLE_B_ROOT + ("carried_in",)]
+    out = [results_total, TABLE_B_ROOT + ("carried_forward",)]
+    equations += [
+        Equation("C1", tuple(p + (c.key,) for p in out), tuple(p + (c.key,) for p in in_)) for c in TABLE_B_COLUMNS
+    ]
+    return tuple(equations)
+
+
+def _format(name: str, notice: str, table_a: tuple[Block, ...], other: Node) -> Format:
+    rows = _table_b(other)
+    return Format(name, notice, table_a, rows, _equations(rows))
+
+
+FORMAT_SPECS: dict[str, Format] = {
+    "2021": _format("2021", "国办公开办函〔2021〕30号", TABLE_A_2021, _OTHER_2021),
+    "2019": _format("2019", "国办公开办函〔2019〕60号", TABLE_A_2019, _OTHER_2019),
+}
+
+TABLE_A_ROOT: Path = ("proactive",)
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """Where a cell stands in the official tables: its row and column labels and kind."""
+
+    row: Label
+    column: Label
+    kind: Kind
+
+
+def _join(chain: tuple[Node, ...] | tuple[Label, ...]) -> Label:
+    labels = [n.label if isinstance(n, Node) else n for n in chain]
+    return Label("".join(lb.zh for lb in labels), " ".join(lb.en for lb in labels))
+
+
+def cells(fmt: Format) -> dict[Path, CellInfo]:
+    """Every numeric cell of the three tables, keyed by data path, in document order."""
+    out: dict[Path, CellInfo] = {}
+    for block in fmt.table_a:
+        for row in block.rows:
+            base = TABLE_A_ROOT + (row.key,)
+            for col in block.columns:
+                path = base if block.scalar else base + (col.key,)
+                out[path] = CellInfo(row.label, col.label, col.kind)
+    for path, chain in fmt.table_b_leaves():
+        row_label = _join(chain)
+        for col in TABLE_B_COLUMNS:
+            out[path + (col.key,)] = CellInfo(row_label, col.label, "count")
+    for node in TABLE_C_GROUPS:
+        for path, chain in node.leaves(TABLE_C_ROOT):
+            for col in TABLE_C_COLUMNS:
+                out[path + (col.key,)] = CellInfo(_join(chain), col.label, "count")
+    return out
+
+
+CELLS: dict[str, dict[Path, CellInfo]] = {name: cells(fmt) for name, fmt in FORMAT_SPECS.items()}
+
+
+def row_label(fmt: Format, path: Path) -> Label | None:
+    """The official label of a table row or group at ``path`` (a row of B, a group of C, a row of A)."""
+    for block in fmt.table_a:
+        for row in block.rows:
+            if TABLE_A_ROOT + (row.key,) == path:
+                return row.label
+    for roots, nodes in ((TABLE_B_ROOT, fmt.table_b_rows), (TABLE_C_ROOT, TABLE_C_GROUPS)):
+        for node in nodes:
+            for leaf, chain in node.leaves(roots):
+                for depth in range(1, len(chain) + 1):
+                    keys = tuple(n.key for n in chain[:depth] if n.key)
+                    if roots + keys == path:
+                        return _join(chain[:depth])
+    if len(path) == 1 and path[0] in SECTION_LABELS:
+        return SECTION_LABELS[path[0]]
+    return None

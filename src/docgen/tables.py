@@ -1,0 +1,150 @@
+"""From the data as written to every cell of the tables: given, blank or computed."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from .structure import (
+    CELLS,
+    DEFAULT_FORMAT,
+    FORMAT_SPECS,
+    TABLE_C_GROUPS,
+    TABLE_C_ROOT,
+    TITLE_DEFAULT,
+    TOTAL,
+    Format,
+    Path,
+)
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure of a table: its value (0 when blank) and where it came from."""
+
+    value: Number
+    state: Literal["given", "blank", "computed"]
+
+    @property
+    def text(self) -> str:
+        """What the printed table shows: nothing for a blank, the value as written otherwise."""
+        if self.state == "blank":
+            return ""
+        return format(self.value, "f") if isinstance(self.value, Decimal) else str(self.value)
+
+
+BLANK = Cell(0, "blank")
+
+
+def lookup(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at ``path``, or None where any step is missing or of the wrong shape."""
+    for key in path:
+        if isinstance(key, int):
+            if not isinstance(data, list) or key >= len(data):
+                return None
+        elif not isinstance(data, dict):
+            return None
+        data = data[key] if isinstance(key, int) else data.get(key)
+        if data is None:
+            return None
+    return data
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _read(value: Any, kind: str) -> Cell:
+    """A cell as written; anything of the wrong type reads as blank (the schema reports it)."""
+    if _is_count(value):
+        return Cell(value, "given")
+    if kind == "money":
+        if isinstance(value, Decimal):
+            return Cell(value, "given")
+        if isinstance(value, str):
+            try:
+                number = Decimal(value)
+            except ArithmeticError:
+                return BLANK
+            return Cell(number, "given") if number.is_finite() else BLANK
+    return BLANK
+
+
+def format_of(data: Mapping[str, Any]) -> Format:
+    """The format a report declares; an unknown one is the schema's to report, read as the default."""
+    return FORMAT_SPECS.get(str(data.get("format", DEFAULT_FORMAT)), FORMAT_SPECS[DEFAULT_FORMAT])
+
+
+def numbered_rows(fmt: Format) -> list[Path]:
+    """Rows of table B and groups of table C: each may be written as its total alone."""
+    rows = [path for path, _ in fmt.table_b_leaves()]
+    return rows + [path for node in TABLE_C_GROUPS for path, _ in node.leaves(TABLE_C_ROOT)]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every cell of tables A, B and C, and which rows were written as a bare total."""
+
+    format: Format
+    cells: dict[Path, Cell]
+    bare: frozenset[Path]
+
+    def value(self, path: Path) -> Number:
+        return self.cells[path].value
+
+
+def tabulate(data: Mapping[str, Any]) -> Tables:
+    """Read every cell, then compute each omitted total from the equations, in their order."""
+    fmt = format_of(data)
+    cells = {path: _read(lookup(data, path), info.kind) for path, info in CELLS[fmt.name].items()}
+    bare: set[Path] = set()
+    for row in numbered_rows(fmt):
+        written = lookup(data, row)
+        if _is_count(written):
+            cells[row + (TOTAL.key,)] = Cell(written, "given")
+            bare.add(row)
+    for eq in fmt.equations:
+        if len(eq.total) != 1:
+            continue
+        target = eq.total[0]
+        if cells[target].state == "blank" and target[:-1] not in bare:
+            cells[target] = Cell(sum((cells[a].value for a in eq.addends), start=0), "computed")
+    return Tables(fmt, cells, frozenset(bare))
+
+
+def chinese_date(day: datetime.date) -> str:
+    """2025年1月8日: no zero padding, as official documents write it."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def title_of(data: Mapping[str, Any]) -> str:
+    title = data.get("title")
+    if isinstance(title, str) and title:
+        return title
+    return TITLE_DEFAULT.format(issuer=data.get("issuer", ""), year=data.get("year", ""))
+
+
+def placeholder_values(data: Mapping[str, Any], tables: Tables) -> dict[str, str]:
+    """What each placeholder path prints: the report's facts and every cell (a blank reads 0)."""
+    values = {".".join(path): (cell.text or "0") for path, cell in tables.cells.items()}
+    for key in ("issuer", "year", "format"):
+        if key in data and not isinstance(data[key], dict | list):
+            values[key] = str(data[key])
+    values["format"] = tables.format.name
+    values["title"] = title_of(data)
+    day = parse_date(data.get("date"))
+    if day is not None:
+        values["date"] = chinese_date(day)
+    return values
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
