@@ -33,11 +33,11 @@ lint: $(VENV)/.test
 	$(BIN)/mypy
 
 bench: $(VENV)/.test
-	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python -m benchmarks.bench_validate
 
 # Regenerate the committed schemas from the statutory structure.
 schemas: $(VENV)/.demo
-	$(BIN)/python -m docgen.schema schemas
+	$(BIN)/python tools/build_schemas.py
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ into a :class:`Report` with every total computed.
 from __future__ import annotations
 
 from .compute import Report, Section, compute
-from .errors import DocgenError, InputError, FileError, RenderError, TemplateError
+from .errors import DocgenError, FileError, InputError, RenderError, TemplateError
 from .issues import Issue
 from .load import Source, load, parse
 from .schema import build_schema
@@ -19,9 +19,9 @@ from .validate import errors, validate
 __all__ = [
     "FORMATS",
     "DocgenError",
+    "FileError",
     "InputError",
     "Issue",
-    "FileError",
     "RenderError",
     "Report",
     "Section",

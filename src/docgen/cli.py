@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -31,17 +31,17 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     f2021 = "2021"
     f2019 = "2019"
 
@@ -98,7 +98,7 @@ def validate(
     lang: LangOption = Language.zh,
 ) -> None:
     """Check reports against the schema and the statutory rules; exit 1 if any has an error."""
-    language: Lang = lang.value  # type: ignore[assignment]
+    language: Lang = "en" if lang is Language.en else "zh"
     with _handled(language):
         last = _load_previous(previous)
     found: list[Issue] = []

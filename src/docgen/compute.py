@@ -74,7 +74,9 @@ def build(source: Source) -> Report:
         tables=tables,
         overview=paragraphs(text("overview", "text")),
         sections=tuple(
-            Section(text("overview", "sections", i, "heading").strip(), paragraphs(text("overview", "sections", i, "text")))
+            Section(
+                text("overview", "sections", i, "heading").strip(), paragraphs(text("overview", "sections", i, "text"))
+            )
             for i in range(len(sections))
         ),
         problems=paragraphs(text("problems", "text")),

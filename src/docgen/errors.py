@@ -18,7 +18,7 @@ class InputError(DocgenError):
 
     def __init__(self, *, issues: Sequence[Issue]) -> None:
         self.issues = tuple(issues)
-        first = self.issues[0].message if self.issues else "invalid input"
+        first = self.issues[0].format() if self.issues else "invalid input"
         more = f" (+{len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
         super().__init__(first + more)
 

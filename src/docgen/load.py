@@ -6,19 +6,14 @@ import codecs
 import datetime
 import json
 import re
-import sys
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the project requires 3.11, tomli keeps older tools working
-    import tomli as tomllib
-
-from .errors import InputError, FileError
+from .errors import FileError, InputError
 from .issues import Issue
 from .structure import Label
 
@@ -125,12 +120,14 @@ def parse(text: str, name: str, *, kind: str | None = None) -> Source:
             data = _plain(tomllib.loads(text, parse_float=_number))
             lines = _TomlLines(text).run()
     except json.JSONDecodeError as exc:
-        detail = Label(f"JSON 语法错误：{exc.msg}（第 {exc.colno} 列）", f"JSON syntax error: {exc.msg} (column {exc.colno})")
+        detail = Label(
+            f"JSON 语法错误：{exc.msg}（第 {exc.colno} 列）", f"JSON syntax error: {exc.msg} (column {exc.colno})"
+        )
         raise InputError(issues=[_issue(name, exc.lineno, "syntax", detail)]) from None
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
-        line = int(found.group(1)) if found else 1
-        msg = _TOML_AT.sub("", str(exc)).strip()
+        line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
+        msg = _TOML_AT.sub("", str(exc)).replace("(at end of document)", "").strip()
         detail = Label(f"TOML 语法错误：{msg}", f"TOML syntax error: {msg}")
         raise InputError(issues=[_issue(name, line, "syntax", detail)]) from None
     if not isinstance(data, dict):
@@ -212,7 +209,8 @@ class _TomlLines(_Scanner):
                 continue
             if self.peek(2) == "[[":
                 self.advance(2)
-                table = self.resolve(self.key())
+                key = self.key()
+                table = self.resolve(key[:-1]) + key[-1:]
                 index = self.arrays.get(table, -1) + 1
                 self.arrays[table] = index
                 self.record(table)

@@ -102,7 +102,11 @@ QUOTES: tuple[Quote, ...] = (
         "applications.carried_forward.total",
         what=Label("结转下年度", "carried forward"),
     ),
-    _q(rf"(?:办结|答复){_GAP}{_NUM}\s*[件份条个]", "applications.results.total.total", what=Label("办理结果总计", "handled")),
+    _q(
+        rf"(?:办结|答复){_GAP}{_NUM}\s*[件份条个]",
+        "applications.results.total.total",
+        what=Label("办理结果总计", "handled"),
+    ),
     _q(rf"予以公开{_NUM}\s*[件份条个]", "applications.results.granted.total", what=Label("予以公开", "disclosed")),
     _q(rf"行政复议(?:案件)?{_NUM}\s*[件起宗个]", "appeals.review.total", what=Label("行政复议", "reviews")),
     _q(

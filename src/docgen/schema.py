@@ -167,14 +167,20 @@ def build_schema(fmt_name: str) -> Schema:
         "properties": {
             "$schema": {"title": "JSON Schema", "description": "编辑器使用的架构地址", "type": "string"},
             "format": _meta("format", "报告格式：“2021”（默认）或“2019”", format_schema),
-            "year": _meta("year", "报告年度，统计期间为该年1月1日至12月31日", {"type": "integer", "minimum": 2008, "maximum": 2100}),
+            "year": _meta(
+                "year",
+                "报告年度，统计期间为该年1月1日至12月31日",
+                {"type": "integer", "minimum": 2008, "maximum": 2100},
+            ),
             "issuer": _meta(
                 "issuer",
                 "发布机关全称，如“金殿镇人民政府”；不能含斜杠",
                 {"type": "string", "minLength": 1, "pattern": ISSUER_PATTERN},
             ),
             "title": _meta("title", f"报告标题；默认“{TITLE_DEFAULT}”", {"type": "string", "minLength": 1}),
-            "date": _meta("date", "成文日期，如 2025-01-08，印为2025年1月8日", {"type": "string", "pattern": DATE_PATTERN}),
+            "date": _meta(
+                "date", "成文日期，如 2025-01-08，印为2025年1月8日", {"type": "string", "pattern": DATE_PATTERN}
+            ),
             "overview": overview,
             "proactive": _proactive(fmt),
             "applications": applications,
@@ -196,19 +202,3 @@ def schema(fmt_name: str) -> Schema:
 def dumps(fmt_name: str) -> str:
     """The schema as the committed file holds it."""
     return json.dumps(build_schema(fmt_name), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_all(directory: str) -> None:
-    """Write every format's schema into ``directory`` (``make schemas``)."""
-    from pathlib import Path
-
-    from .structure import FORMATS
-
-    for fmt in FORMATS:
-        (Path(directory) / schema_filename(fmt)).write_text(dumps(fmt), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    import sys
-
-    write_all(sys.argv[1])

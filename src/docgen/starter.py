@@ -82,7 +82,9 @@ def _table_c() -> list[str]:
     return out
 
 
-def starter(fmt_name: str = "2021", *, schema_ref: str, year: int | None = None, day: datetime.date | None = None) -> str:
+def starter(
+    fmt_name: str = "2021", *, schema_ref: str, year: int | None = None, day: datetime.date | None = None
+) -> str:
     """The text of a new report in ``fmt_name`` that validates as it is."""
     fmt = FORMAT_SPECS[fmt_name]
     today = day or datetime.date.today()

@@ -86,7 +86,7 @@ class Equation:
     ``total`` is what the report states, ``addends`` what it must equal.  A
     single-cell total the user omits is computed from the addends.  With
     ``needs_addends`` the equation is skipped when no addend was given (a
-    row written as its total alone).
+    row written as its total alone, or a row the tool computed whole).
     """
 
     rule: str
@@ -363,14 +363,24 @@ RULES: dict[str, Rule] = {
             L("一 + 二 = （七）总计 + 四", "I + II = (7) total + IV"),
             L("第一项加第二项之和", "I + II"),
         ),
-        Rule("C3", "error", L("总计 = 各类申请人之和", "total = sum of applicants"), L("各类申请人之和", "sum of applicants")),
+        Rule(
+            "C3",
+            "error",
+            L("总计 = 各类申请人之和", "total = sum of applicants"),
+            L("各类申请人之和", "sum of applicants"),
+        ),
         Rule(
             "C4",
             "error",
             L("（七）总计 = （一）至（六）各项之和", "(7) total = sum of (1) to (6)"),
             L("（一）至（六）各项之和", "sum of (1) to (6)"),
         ),
-        Rule("C5", "error", L("总计 = 四类结果之和", "total = sum of the four outcomes"), L("四类结果之和", "sum of outcomes")),
+        Rule(
+            "C5",
+            "error",
+            L("总计 = 四类结果之和", "total = sum of the four outcomes"),
+            L("四类结果之和", "sum of outcomes"),
+        ),
         Rule(
             "C6",
             "warning",
@@ -378,8 +388,18 @@ RULES: dict[str, Rule] = {
             L("上年报告的结转下年度继续办理", "last year's carried forward"),
         ),
         Rule("C7", "error", L("数值类型与符号", "type and sign"), L("", "")),
-        Rule("C8", "warning", L("正文数字与表格一致", "figures in the text match the tables"), L("表格数据", "the tables")),
-        Rule("township", "warning", L("乡镇、街道不制发规章", "a township makes no rules"), L("乡镇、街道不制发规章", "a township makes no rules")),
+        Rule(
+            "C8",
+            "warning",
+            L("正文数字与表格一致", "figures in the text match the tables"),
+            L("表格数据", "the tables"),
+        ),
+        Rule(
+            "township",
+            "warning",
+            L("乡镇、街道不制发规章", "a township makes no rules"),
+            L("乡镇、街道不制发规章", "a township makes no rules"),
+        ),
         Rule(
             "jump",
             "warning",
@@ -484,7 +504,7 @@ def row_label(fmt: Format, path: Path) -> Label | None:
                 return row.label
     for roots, nodes in ((TABLE_B_ROOT, fmt.table_b_rows), (TABLE_C_ROOT, TABLE_C_GROUPS)):
         for node in nodes:
-            for leaf, chain in node.leaves(roots):
+            for _, chain in node.leaves(roots):
                 for depth in range(1, len(chain) + 1):
                     keys = tuple(n.key for n in chain[:depth] if n.key)
                     if roots + keys == path:

@@ -101,7 +101,14 @@ class Tables:
 def tabulate(data: Mapping[str, Any]) -> Tables:
     """Read every cell, then compute each omitted total from the equations, in their order."""
     fmt = format_of(data)
-    cells = {path: _read(lookup(data, path), info.kind) for path, info in CELLS[fmt.name].items()}
+    rows: dict[Path, Any] = {}  # each row looked up once, not once per column
+    cells: dict[Path, Cell] = {}
+    for path, info in CELLS[fmt.name].items():
+        parent = path[:-1]
+        if parent not in rows:
+            rows[parent] = lookup(data, parent)
+        row = rows[parent]
+        cells[path] = _read(row.get(path[-1]) if isinstance(row, dict) else None, info.kind)
     bare: set[Path] = set()
     for row in numbered_rows(fmt):
         written = lookup(data, row)

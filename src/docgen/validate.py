@@ -32,6 +32,7 @@ from .tables import Tables, lookup, parse_date, placeholder_values, tabulate
 TOWNSHIP = re.compile(r"(?:镇|乡|街道|街道办事处)(?:人民政府)?$")
 JUMP_FACTOR = 5
 JUMP_FLOOR = 10  # below this, a change such as 1 -> 6 is noise, not news
+MONEY = {fmt: [p for p, info in cells.items() if info.kind == "money"] for fmt, cells in CELLS.items()}
 NARRATIVE_TEXTS: tuple[DataPath, ...] = (("overview", "text"), ("problems", "text"), ("other_matters", "text"))
 
 
@@ -45,7 +46,9 @@ def validate(source: Source, *, previous: Source | None = None) -> list[Issue]:
     found = list(source.issues)
     fmt = source.data.get("format", "2021")
     if fmt not in FORMATS:
-        found.append(_schema_issue(source, tabulate({}), ("format",), "enum", "、".join(f"“{f}”" for f in FORMATS), repr(fmt)))
+        found.append(
+            _schema_issue(source, tabulate({}), ("format",), "enum", "、".join(f"“{f}”" for f in FORMATS), repr(fmt))
+        )
         return _ordered(found)
     tables = tabulate(source.data)
     bad: set[DataPath] = set()
@@ -122,11 +125,12 @@ def _from_schema_error(source: Source, tables: Tables, error: jsonschema.Validat
         extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
         return [_unknown_key(source, tables, path, extra, allowed) for extra in extras]
     if error.validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in str(error.message) else ""
+        # jsonschema reports each missing key as its own error; name the one this error is about
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = next((str(k) for k in required if f"'{k}'" in str(error.message)), "")
         return [_schema_issue(source, tables, path + (missing,), "required", missing, "")]
     if error.validator in ("type", "minimum", "pattern") and types & _NUMERIC:
-        if "string" not in types or "number" in types:
-            return [_type_issue(source, tables, path, types, value)]
+        return [_type_issue(source, tables, path, types, value)]
     if error.validator == "pattern" and path in (("issuer",), ("date",)):
         return [_schema_issue(source, tables, path, str(path[0]), "YYYY-MM-DD", _shown(value))]
     expected = {"type": "、".join(sorted(types)), "enum": str(schema_of.get("enum", ""))}.get(str(error.validator), "")
@@ -144,6 +148,7 @@ _TYPE_TEXT = {
 
 def _type_issue(source: Source, tables: Tables, path: DataPath, types: set[str], value: Any) -> Issue:
     info = CELLS[tables.format.name].get(tuple(str(p) for p in path))
+    kind: str
     if info is not None:
         kind = info.kind
     elif "object" in types:
@@ -161,8 +166,14 @@ def _type_issue(source: Source, tables: Tables, path: DataPath, types: set[str],
 
 _SCHEMA_TEXT: dict[str, tuple[str, str]] = {
     "required": ("缺少必填项 “{expected}”", "missing required key “{expected}”"),
-    "issuer": ("发布机关不能为空，也不能含斜杠或控制字符，实为 {found}", "must not be empty or contain a slash or control character, found {found}"),
-    "date": ("日期应写作 YYYY-MM-DD，如 2025-01-08，实为 {found}", "write the date as YYYY-MM-DD, e.g. 2025-01-08, found {found}"),
+    "issuer": (
+        "发布机关不能为空，也不能含斜杠或控制字符，实为 {found}",
+        "must not be empty or contain a slash or control character, found {found}",
+    ),
+    "date": (
+        "日期应写作 YYYY-MM-DD，如 2025-01-08，实为 {found}",
+        "write the date as YYYY-MM-DD, e.g. 2025-01-08, found {found}",
+    ),
     "enum": ("应为 {expected} 之一，实为 {found}", "expected one of {expected}, found {found}"),
     "type": ("类型应为 {expected}，实为 {found}", "expected type {expected}, found {found}"),
     "minLength": ("不能为空", "must not be empty"),
@@ -184,14 +195,16 @@ def _unknown_key(source: Source, tables: Tables, path: DataPath, key: str, allow
     guess = closest(key, allowed)
     detail = Label(f"未知的键 “{key}”，是否应为 “{guess}”？", f"unknown key “{key}”; did you mean “{guess}”?")
     row, column = _labels(tables, path)
-    return Issue(source.name, source.line_of(path + (key,)), dotted(path + (key,)), "schema", row, column, guess, key, detail)
+    return Issue(
+        source.name, source.line_of(path + (key,)), dotted(path + (key,)), "schema", row, column, guess, key, detail
+    )
 
 
 def _non_finite(source: Source, tables: Tables) -> Iterator[Issue]:
     """inf and nan pass a JSON Schema's minimum; they are no amount of money."""
-    for path, info in CELLS[tables.format.name].items():
+    for path in MONEY[tables.format.name]:
         value = lookup(source.data, path)
-        if info.kind == "money" and isinstance(value, float):
+        if isinstance(value, float):
             yield _type_issue(source, tables, path, {"number"}, value)
 
 
@@ -199,11 +212,12 @@ def _non_finite(source: Source, tables: Tables) -> Iterator[Issue]:
 
 
 def _arithmetic(source: Source, tables: Tables, bad: set[DataPath]) -> Iterator[Issue]:
+    # a cell the schema refused (or one inside a refused row) reads as blank; summing it would only mislead
+    refused = {p for p in tables.cells if any(p[:end] in bad for end in range(1, len(p) + 1))} if bad else set()
     for eq in tables.format.equations:
-        cells = eq.total + eq.addends
-        if any(path[:end] in bad for path in cells for end in range(1, len(path) + 1)):
+        if refused and not refused.isdisjoint(eq.total + eq.addends):
             continue
-        if eq.needs_addends and all(tables.cells[a].state == "blank" for a in eq.addends):
+        if eq.needs_addends and all(tables.cells[a].state != "given" for a in eq.addends):
             continue
         stated = sum((tables.value(p) for p in eq.total), start=0)
         expected = sum((tables.value(p) for p in eq.addends), start=0)
@@ -211,7 +225,9 @@ def _arithmetic(source: Source, tables: Tables, bad: set[DataPath]) -> Iterator[
             yield _equation_issue(source, tables, eq, expected, stated)
 
 
-def _equation_issue(source: Source, tables: Tables, eq: Equation, expected: int | Decimal, stated: int | Decimal) -> Issue:
+def _equation_issue(
+    source: Source, tables: Tables, eq: Equation, expected: int | Decimal, stated: int | Decimal
+) -> Issue:
     rule = RULES[eq.rule]
     at = next((p for p in eq.total if tables.cells[p].state == "given"), eq.total[0])
     row, column = _labels(tables, at)
@@ -293,15 +309,15 @@ def _against_previous(source: Source, tables: Tables, last: Tables) -> Iterator[
     carried_in, carried_forward = TABLE_B_ROOT + ("carried_in",), TABLE_B_ROOT + ("carried_forward",)
     for path, cell in tables.cells.items():
         if path[:2] == carried_in:
-            before = last.cells.get(carried_forward + path[2:])
-            if before is not None and before.value != cell.value:
-                detail = mismatch(str(before.value), str(cell.value), RULES["C6"].basis)
-                yield _issue(source, tables, path, "C6", str(before.value), str(cell.value), detail)
+            then = last.cells.get(carried_forward + path[2:])
+            if then is not None and then.value != cell.value:
+                detail = mismatch(str(then.value), str(cell.value), RULES["C6"].basis)
+                yield _issue(source, tables, path, "C6", str(then.value), str(cell.value), detail)
     for path in _jump_cells(tables):
-        before_cell = last.cells.get(path)
-        if before_cell is None:
+        last_cell = last.cells.get(path)
+        if last_cell is None:
             continue
-        now, before = tables.value(path), before_cell.value
+        now, before = tables.value(path), last_cell.value
         if max(now, before) >= JUMP_FLOOR and (now > JUMP_FACTOR * before or JUMP_FACTOR * now < before):
             detail = Label(
                 f"较上年 {before} 变化超过五倍，实为 {now}，请核对",
@@ -313,9 +329,7 @@ def _against_previous(source: Source, tables: Tables, last: Tables) -> Iterator[
 def _jump_cells(tables: Tables) -> Iterator[Path]:
     """Table A's figures and the totals of tables B and C: the figures a reader compares across years."""
     for path, info in CELLS[tables.format.name].items():
-        if path[0] == TABLE_A_ROOT[0] and info.kind != "signed":
-            yield path
-        elif path[-1] == TOTAL.key:
+        if (path[0] == TABLE_A_ROOT[0] and info.kind != "signed") or path[-1] == TOTAL.key:
             yield path
 
 

@@ -1,0 +1,137 @@
+"""The command line: exit codes, message shape, languages, JSON output, init."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from docgen.cli import app
+
+from .conftest import EXAMPLES
+
+
+def test_validate_examples_exit_0(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", *map(str, EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def _changed(county: Path, tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    text = county.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "report.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    return path, line
+
+
+def test_one_changed_applicant_cell_names_c3_and_c4(runner: CliRunner, county: Path, tmp_path: Path) -> None:
+    """The issue's acceptance case: （一）予以公开 / 自然人 changed from 40 to 41 in a report giving its totals."""
+    path, line = _changed(county, tmp_path, "granted = { natural_person = 40,", "granted = { natural_person = 41,")
+    total_line = (
+        county.read_text(encoding="utf-8")
+        .splitlines()
+        .index(
+            "total = { natural_person = 84, commercial = 10, research = 1, nonprofit = 2, "
+            "legal_service = 4, other = 3, total = 104 }"
+        )
+        + 1
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:{line}: [C3] 三、本年度办理结果（一）予以公开 / 总计：应为 49（各类申请人之和），实为 48",
+        f"{path}:{total_line}: [C4] 三、本年度办理结果（七）总计 / 自然人：应为 85（（一）至（六）各项之和），实为 84",
+    ]
+
+
+def test_json_output_has_the_contract_fields(runner: CliRunner, county: Path, tmp_path: Path) -> None:
+    path, line = _changed(county, tmp_path, "granted = { natural_person = 40,", "granted = { natural_person = 41,")
+    result = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)
+    assert [set(i) for i in issues] == [
+        {"file", "line", "path", "rule", "severity", "row", "column", "expected", "found", "message"}
+    ] * 2
+    c4 = issues[1]
+    assert (c4["rule"], c4["severity"], c4["column"], c4["expected"], c4["found"]) == (
+        "C4",
+        "error",
+        "自然人",
+        "85",
+        "84",
+    )
+    assert c4["path"] == "applications.results.total.natural_person"
+    assert issues[0]["line"] == line
+
+
+def test_english_messages(runner: CliRunner, county: Path, tmp_path: Path) -> None:
+    path, _ = _changed(county, tmp_path, "granted = { natural_person = 40,", "granted = { natural_person = 41,")
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
+    assert "[C4] III. Results this year (7) Total / Natural persons: expected 85 (sum of (1) to (6)), found 84" in (
+        result.stdout
+    )
+
+
+def test_warnings_alone_exit_0(runner: CliRunner, county: Path, tmp_path: Path) -> None:
+    path, _ = _changed(county, tmp_path, "全年开展培训2次。", "全年开展培训2次，共收到政府信息公开申请90件。")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert "[C8]" in result.stdout and "表格为 106，正文为 90" in result.stdout
+
+
+def test_previous_report_feeds_c6(runner: CliRunner, county: Path, tmp_path: Path) -> None:
+    last = tmp_path / "last.toml"
+    last.write_text(
+        county.read_text(encoding="utf-8").replace(
+            "carried_forward = { natural_person = 6, legal_service = 1, total = 7 }",
+            "carried_forward = { natural_person = 4, commercial = 1, total = 5 }",
+        ),
+        encoding="utf-8",
+    )
+    ok = runner.invoke(app, ["validate", str(county), "--previous", str(last)])
+    assert ok.exit_code == 0 and "[C6]" not in ok.stdout
+    assert "[C6]" in runner.invoke(app, ["validate", str(county), "--previous", str(county)]).stdout
+
+
+def test_missing_file_exit_3_and_others_still_checked(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("year = \n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path / "absent.toml"), str(bad)])
+    assert result.exit_code == 3
+    assert "absent.toml" in result.stderr
+    assert f"{bad}:1: [syntax]" in result.stdout
+
+
+def test_bad_syntax_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"year": }', encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1 and "[syntax]" in result.stdout
+
+
+def test_usage_error_exit_2(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["validate", "--format", "xml", "x.toml"]).exit_code == 2
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_init_writes_a_valid_starter(runner: CliRunner, tmp_path: Path, fmt: str) -> None:
+    """Every row of the format is in the starter, labelled, and the starter validates as written."""
+    from docgen.structure import FORMAT_SPECS
+
+    target = tmp_path / "sub" / "new.toml"
+    assert runner.invoke(app, ["init", "-o", str(target), "--format", fmt]).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("#:schema ")
+    schema_ref = text.splitlines()[0].split(" ", 1)[1]
+    assert (target.parent / schema_ref).resolve().exists()
+    for path, chain in FORMAT_SPECS[fmt].table_b_leaves():
+        assert f"{path[-1]} = {{}}" in text and chain[-1].label.zh in text
+    assert "{applications.received.total}" in text
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    again = runner.invoke(app, ["init", "-o", str(target)])
+    assert again.exit_code == 2 and target.read_text(encoding="utf-8") == text

@@ -1,0 +1,69 @@
+"""The shipped examples: valid, and the seed replica true to the published report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import docgen
+
+from .conftest import EXAMPLES, ROOT, SEED
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_has_no_issue(path: Path) -> None:
+    """No error and no warning: the examples are what a clean report looks like."""
+    assert docgen.validate(docgen.load(path)) == []
+
+
+def test_examples_cover_both_formats() -> None:
+    formats = {docgen.load(p).data.get("format", "2021") for p in EXAMPLES}
+    assert formats == {"2021", "2019"}
+
+
+def _seed_paragraphs() -> list[str]:
+    lines = SEED.read_text(encoding="utf-8").replace("[bookmark: _GoBack]", "").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("\t")]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report is in ../shared, beside the checkout")
+def test_jindian_narrative_is_the_seed_verbatim() -> None:
+    """Title, every paragraph and heading, and the signature, in the seed's order and wording."""
+    report = docgen.compute(docgen.load(ROOT / "examples" / "jindian-2024.toml"))
+    seed = _seed_paragraphs()
+    headings = [f"（{n}）{s.heading}" for n, s in zip("一二三四五", report.sections, strict=False)]
+    ours = [report.title, "一、总体情况", *report.overview]
+    for heading, section in zip(headings, report.sections, strict=True):
+        ours += [heading, *section.paragraphs]
+    assert seed[: len(ours)] == ours
+    assert (
+        seed[-6:]
+        == [
+            *report.problems,
+            "六、其他需要报告的事项",
+            *report.other_matters,
+            report.issuer,
+            report.date_text,
+        ][-6:]
+    )
+    assert report.problems == tuple(seed[-6:-4])
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report is in ../shared, beside the checkout")
+def test_jindian_tables_blank_where_the_seed_is_blank() -> None:
+    """Table B: applicant cells blank, every 总计 reads 0; tables A and C read 0 throughout."""
+    tables = docgen.compute(docgen.load(ROOT / "examples" / "jindian-2024.toml")).tables
+    seed = SEED.read_text(encoding="utf-8")
+    table_b = seed[seed.index("一、本年新收") : seed.index("四、政府信息公开行政复议")]
+    rows = [block for block in re.split(r"\n\n", table_b) if block.strip()]
+    assert len(rows) == 25
+    for path, cell in tables.cells.items():
+        if path[0] == "applications":
+            assert cell.text == ("0" if path[-1] == "total" else ""), path
+        else:
+            assert cell.text == "0", path
+    for row in rows:
+        cells = row.split("\n")
+        assert cells[-1].strip() == "0" and all(c.strip() == "" for c in cells[-7:-1])
