@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from .errors import FileError
@@ -31,3 +33,29 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise FileError(path=str(target), reason=exc.strerror or str(exc)) from None
         raise
+
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """The same archive with fixed timestamps and attributes, so equal content gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    return zip_entries([(info.filename, source.read(info)) for info in source.infolist()])
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # unix, whatever system wrote it
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def zip_entries(entries: list[tuple[str, bytes]]) -> bytes:
+    """An archive of ``entries`` in the order given, with fixed timestamps."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, blob in entries:
+            target.writestr(_entry(name), blob)
+    return out.getvalue()
