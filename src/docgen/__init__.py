@@ -2,7 +2,8 @@
 
 The pipeline, one module a stage: :func:`load` reads a TOML or JSON report,
 :func:`validate` lists every problem in it, :func:`compute` turns a valid one
-into a :class:`Report` with every total computed.
+into a :class:`Report` with every total computed, and :func:`render` merges
+it into the official Word layout.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from .compute import Report, Section, compute
 from .errors import DocgenError, FileError, InputError, RenderError, TemplateError
 from .issues import Issue
 from .load import Source, load, parse
+from .render import PreparedTemplate, render
 from .schema import build_schema
 from .starter import starter
 from .structure import FORMATS
@@ -22,6 +24,7 @@ __all__ = [
     "FileError",
     "InputError",
     "Issue",
+    "PreparedTemplate",
     "RenderError",
     "Report",
     "Section",
@@ -32,6 +35,7 @@ __all__ = [
     "errors",
     "load",
     "parse",
+    "render",
     "starter",
     "validate",
 ]

@@ -13,11 +13,16 @@ from typing import Annotated, NoReturn
 import typer
 
 from . import schema as schema_module
+from .compute import build
 from .errors import DocgenError, FileError, InputError
 from .issues import Issue, Lang
 from .load import Source, load
+from .pdf import convert, font_status
+from .render import PreparedTemplate, default_template, render
 from .resources import schema_path
 from .starter import starter
+from .structure import FORMAT_SPECS
+from .validate import errors
 from .validate import validate as validate_source
 from .write import write_atomic
 
@@ -151,3 +156,55 @@ def init(
     with _handled("zh"):
         write_atomic(output, text.encode("utf-8"))
     _err(f"{output}: 已写入 / written")
+
+
+@app.command("render")
+def render_command(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="The report, TOML or JSON.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.")] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the .docx (LibreOffice).")] = False,
+    previous: PreviousOption = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
+    language: Lang = "en" if lang is Language.en else "zh"
+    target = output or input_file.with_suffix(".docx")
+    with _handled(language):
+        source = load(input_file)
+        issues = validate_source(source, previous=_load_previous(previous))
+        for issue in issues:
+            _err(issue.format(language))
+        if errors(issues):
+            raise typer.Exit(INVALID)
+        report = build(source)
+        fmt = report.format
+        prepared = PreparedTemplate.from_path(template, fmt) if template else default_template(fmt.name)
+        data = render(report, template=prepared, output=target)
+        _err(f"{target}: 已写入 / written")
+        if pdf:
+            pdf_target = target.with_suffix(".pdf")
+            convert(data, pdf_target)
+            _err(f"{pdf_target}: 已写入 / written")
+
+
+@app.command("check-template")
+def check_template(
+    template: Annotated[Path, typer.Argument(metavar="TEMPLATE", help="A .docx template.", show_default=False)],
+    report_format: Annotated[ReportFormat, typer.Option("--format", help="2021 or 2019.")] = ReportFormat.f2021,
+) -> None:
+    """Check that every variable a template uses exists in the schema (exit 3 if not)."""
+    with _handled("zh"):
+        PreparedTemplate.from_path(template, FORMAT_SPECS[report_format.value])
+    _err(f"{template}: 模板变量均有效 / every variable is known")
+
+
+@app.command()
+def fonts() -> None:
+    """List the official fonts, whether each is installed, and what stands in for it in PDFs."""
+    status = font_status()
+    if not status:
+        _fail("找不到 fontconfig（fc-match）/ fontconfig is not installed: apt-get install fontconfig", FAILURE)
+    for item in status:
+        mark = "已安装 installed" if item.installed else "缺失 missing  "
+        typer.echo(f"{item.font}\t{mark}\t→ {item.used}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 from .load import Source
-from .narrative import paragraphs, resolve
+from .narrative import paragraphs, resolve, xml_safe
 from .structure import Format
 from .tables import Tables, chinese_date, lookup, parse_date, placeholder_values, tabulate, title_of
 from .validate import errors, validate
@@ -60,7 +60,7 @@ def build(source: Source) -> Report:
 
     def text(*path: str | int) -> str:
         value = lookup(data, path)
-        return resolve(value, values)[0] if isinstance(value, str) else ""
+        return xml_safe(resolve(value, values)[0]) if isinstance(value, str) else ""
 
     sections = lookup(data, ("overview", "sections")) or []
     day = parse_date(data["date"])
@@ -68,8 +68,8 @@ def build(source: Source) -> Report:
     return Report(
         format=tables.format,
         year=data["year"],
-        issuer=data["issuer"],
-        title=title_of(data),
+        issuer=xml_safe(data["issuer"]),
+        title=xml_safe(resolve(title_of(data), values)[0]),
         date=day,
         tables=tables,
         overview=paragraphs(text("overview", "text")),

@@ -38,7 +38,7 @@ class TemplateError(DocgenError):
     def __init__(self, *, template: str, problems: Sequence[str]) -> None:
         self.template = template
         self.problems = tuple(problems)
-        super().__init__(f"{template}: " + "; ".join(self.problems))
+        super().__init__("\n".join(f"{template}: {problem}" for problem in self.problems))
 
 
 class RenderError(DocgenError):

@@ -46,6 +46,15 @@ def resolve(text: str, values: Mapping[str, str]) -> tuple[str, list[Unknown]]:
     return PLACEHOLDER.sub(substitute, text), unknown
 
 
+# XML 1.0 forbids these; Word's manual line break arrives as \x0b when text is pasted from it
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters an XML document cannot hold."""
+    return XML_FORBIDDEN.sub("", text)
+
+
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 

@@ -409,6 +409,7 @@ RULES: dict[str, Rule] = {
         Rule("schema", "error", L("格式要求", "schema"), L("", "")),
         Rule("placeholder", "error", L("正文占位符", "text placeholder"), L("", "")),
         Rule("encoding", "warning", L("文件编码", "file encoding"), L("", "")),
+        Rule("control-char", "warning", L("文档不能容纳的控制字符", "characters a document cannot hold"), L("", "")),
         Rule("syntax", "error", L("文件语法", "file syntax"), L("", "")),
     )
 }

@@ -12,7 +12,7 @@ import jsonschema
 
 from .issues import Issue, dotted, mismatch
 from .load import DataPath, Source
-from .narrative import closest, paragraphs, quoted_figures, resolve
+from .narrative import XML_FORBIDDEN, closest, paragraphs, quoted_figures, resolve
 from .schema import schema
 from .structure import (
     CELLS,
@@ -33,7 +33,13 @@ TOWNSHIP = re.compile(r"(?:镇|乡|街道|街道办事处)(?:人民政府)?$")
 JUMP_FACTOR = 5
 JUMP_FLOOR = 10  # below this, a change such as 1 -> 6 is noise, not news
 MONEY = {fmt: [p for p, info in cells.items() if info.kind == "money"] for fmt, cells in CELLS.items()}
-NARRATIVE_TEXTS: tuple[DataPath, ...] = (("overview", "text"), ("problems", "text"), ("other_matters", "text"))
+TEXT_FIELDS: tuple[DataPath, ...] = (
+    ("issuer",),
+    ("title",),
+    ("overview", "text"),
+    ("problems", "text"),
+    ("other_matters", "text"),
+)
 
 
 @cache
@@ -243,7 +249,7 @@ def _equation_issue(
 
 def narrative_texts(data: Any) -> Iterator[tuple[DataPath, str]]:
     """Every piece of prose in the report, with its data path."""
-    for path in NARRATIVE_TEXTS:
+    for path in TEXT_FIELDS:
         text = lookup(data, path)
         if isinstance(text, str):
             yield path, text
@@ -258,8 +264,17 @@ def narrative_texts(data: Any) -> Iterator[tuple[DataPath, str]]:
 def _narrative(source: Source, tables: Tables) -> Iterator[Issue]:
     values = placeholder_values(source.data, tables)
     for path, text in narrative_texts(source.data):
-        resolved, unknown = resolve(text, values)
+        # the issuer is where {issuer} comes from, so it holds no placeholders itself
+        resolved, unknown = (text, []) if path == ("issuer",) else resolve(text, values)
         start = source.line_of(path)
+        forbidden = sorted(set(XML_FORBIDDEN.findall(text)))
+        if forbidden:
+            shown = " ".join(f"U+{ord(c):04X}" for c in forbidden)
+            detail = Label(
+                f"含有文档不能容纳的控制字符 {shown}（常见于从 Word 粘贴的文字），生成时已删除",
+                f"holds characters a document cannot ({shown}, often pasted from Word); they are left out",
+            )
+            yield Issue(source.name, start, dotted(path), "control-char", None, None, "", shown, detail)
         for miss in unknown:
             line = source.line_containing(miss.placeholder, start)
             detail = Label(

@@ -1,0 +1,250 @@
+"""Rendering: the seed replica, blank versus zero, text safety, determinism, templates, threads."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+import docgen
+from docgen.cli import app
+from docgen.layout import B_WIDTHS, C_WIDTHS, TEXT_WIDTH, build
+from docgen.render import PreparedTemplate, default_template, render, template_path
+from docgen.structure import FORMAT_SPECS, FORMATS
+from docgen.testing import document_texts
+
+from .conftest import EXAMPLES, ROOT, SEED
+
+JINDIAN = ROOT / "examples" / "jindian-2024.toml"
+
+
+def _report(path: Path) -> docgen.Report:
+    return docgen.compute(docgen.load(path))
+
+
+def _with(county: Path, tmp_path: Path, old: str, new: str) -> Path:
+    text = county.read_text(encoding="utf-8")
+    assert old in text
+    target = tmp_path / "report.toml"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report is in ../shared, beside the checkout")
+def test_seed_replica_reads_as_the_seed() -> None:
+    """The rendered 金殿镇 report, read in document order, is the seed text, whitespace aside."""
+    seed = SEED.read_text(encoding="utf-8").replace("[bookmark: _GoBack]", "")
+    rendered = "".join(document_texts(render(_report(JINDIAN))))
+    assert _squash(rendered) == _squash(seed)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_committed_templates_are_up_to_date(fmt: str) -> None:
+    """`make templates` has been run: the committed template is what the build script produces."""
+    assert template_path(fmt).read_bytes() == build(fmt), "run `make templates`"
+
+
+def test_page_setup_and_styles_follow_gbt_9704() -> None:
+    doc = Document(io.BytesIO(render(_report(JINDIAN))))
+    section = doc.sections[0]
+    sizes = (section.page_width, section.page_height)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in sizes if m is not None] == [210, 297]
+    assert [round(m.mm) for m in margins if m is not None] == [37, 35, 28, 26]
+    styles = zipfile.ZipFile(io.BytesIO(render(_report(JINDIAN)))).read("word/styles.xml").decode()
+    for font in ("方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "宋体"):
+        assert f'w:eastAsia="{font}"' in styles
+    body = doc.styles["Normal"]
+    assert body.font.size.pt == 16
+    assert body.paragraph_format.line_spacing.pt == 28
+    assert doc.styles["报告标题"].font.size.pt == 22
+    assert 'w:firstLineChars="200"' in styles
+
+
+def test_page_numbers_odd_right_even_left() -> None:
+    doc = Document(io.BytesIO(render(_report(JINDIAN))))
+    assert doc.settings.odd_and_even_pages_header_footer
+    odd, even = doc.sections[0].footer.paragraphs[0], doc.sections[0].even_page_footer.paragraphs[0]
+    assert (odd.alignment, even.alignment) == (2, 0)  # right, left
+    for footer in (odd, even):
+        assert footer.text.startswith("— ") and footer.text.endswith(" —")
+        assert "PAGE" in footer._p.xml
+        assert footer.style.font.size.pt == 14
+
+
+def test_tables_fit_the_text_width_with_official_merges() -> None:
+    doc = Document(io.BytesIO(render(_report(JINDIAN))))
+    _, table_b, table_c = doc.tables
+    assert sum(B_WIDTHS) == sum(C_WIDTHS) == TEXT_WIDTH
+    assert len(table_b.rows) == 3 + 25 and len(table_b.columns) == 10
+    assert len(table_c.rows) == 4 and len(table_c.columns) == 15
+    # 三、本年度办理结果 spans the 22 result rows; （三）不予公开 spans its 8 sub-items
+    assert table_b.cell(5, 0)._tc is table_b.cell(26, 0)._tc
+    assert table_b.cell(7, 1)._tc is table_b.cell(14, 1)._tc
+    assert table_b.cell(0, 0).text.startswith("（本列数据的勾稽关系为")
+    assert table_c.cell(0, 5).text == "行政诉讼" and table_c.cell(1, 5).text == "未经复议直接起诉"
+
+
+def test_2019_template_has_its_own_rows() -> None:
+    doc = Document(io.BytesIO(render(_report(ROOT / "examples" / "hedong-district-2020.toml"))))
+    texts = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "政府集中采购" in texts and "1250.36" in texts and "-3" in texts
+    assert len(doc.tables[1].rows) == 3 + 23  # （六）其他处理 is one row
+
+
+def test_blank_given_and_computed_cells(county: Path, tmp_path: Path) -> None:
+    """Omitted cells print blank, given ones as given, computed totals always."""
+    path = _with(
+        county,
+        tmp_path,
+        "granted = { natural_person = 40, commercial = 5, research = 1, legal_service = 2, total = 48 }",
+        "granted = { natural_person = 40, commercial = 5, research = 1, legal_service = 2 }",
+    )
+    table_b = Document(io.BytesIO(render(_report(path)))).tables[1]
+    granted = [c.text for c in table_b.rows[5].cells][3:]
+    assert granted == ["40", "5", "1", "", "2", "", "48"]
+    fees = [c.text for c in Document(io.BytesIO(render(_report(county)))).tables[0].rows[-1].cells]
+    assert fees[-1] == "18.8710"
+
+
+def test_text_is_escaped_and_never_evaluated(county: Path, tmp_path: Path) -> None:
+    typed = "A&B <b>粗</b> \"引号\" '单' {{ 7*7 }} {% if true %}x{% endif %} {{issuer}}"
+    path = _with(county, tmp_path, "严格落实公开前保密审查", typed)
+    texts = document_texts(render(_report(path)))
+    assert any(t.startswith("A&B <b>粗</b> \"引号\" '单' {{ 7*7 }} {% if true %}x{% endif %} {issuer}") for t in texts)
+
+
+def test_forbidden_characters_are_removed_with_a_warning(county: Path, tmp_path: Path) -> None:
+    path = _with(county, tmp_path, "严格落实公开前保密审查", "严格落实\\u000b公开前\\u0001保密审查")
+    source = docgen.load(path)
+    assert [i.rule for i in docgen.validate(source)] == ["control-char"]
+    data = render(docgen.compute(source))
+    assert any("严格落实公开前保密审查" in t for t in document_texts(data))
+    assert b"\x0b" not in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+
+def test_same_input_same_bytes() -> None:
+    assert render(_report(JINDIAN)) == render(_report(JINDIAN))
+    infos = zipfile.ZipFile(io.BytesIO(render(_report(JINDIAN)))).infolist()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert infos[0].filename == "[Content_Types].xml"
+
+
+def test_render_matches_a_plain_docxtpl_render() -> None:
+    """The prepared path gives the document a plain DocxTemplate render gives, cell for cell."""
+    from docxtpl import DocxTemplate
+
+    from docgen.render import context, environment
+
+    report = _report(EXAMPLES[1])
+    plain = DocxTemplate(str(template_path("2021")))
+    plain.render(context(report), jinja_env=environment(), autoescape=True)
+    out = io.BytesIO()
+    plain.save(out)
+    assert document_texts(out.getvalue()) == document_texts(render(report))
+
+
+def test_threads_render_the_same_bytes() -> None:
+    reports = [_report(p) for p in EXAMPLES if docgen.load(p).data.get("format", "2021") == "2021"]
+    expected = [render(r) for r in reports]
+    results: dict[int, list[bytes]] = {}
+
+    def work(n: int) -> None:
+        results[n] = [render(r) for r in reports for _ in range(3)][::3]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == expected for r in results.values())
+
+
+def _custom_template(tmp_path: Path, old: str, new: str) -> Path:
+    doc = Document(str(template_path("2021")))
+    for paragraph in doc.paragraphs:
+        if old in paragraph.text:
+            for run in paragraph.runs:
+                run.text = run.text.replace(old, new)
+    target = tmp_path / "custom.docx"
+    doc.save(str(target))
+    return target
+
+
+def test_custom_template_with_a_misspelt_variable_exit_3(runner: CliRunner, tmp_path: Path, county: Path) -> None:
+    bad = _custom_template(tmp_path, "{{ title }}", "{{ applications.recieved.total }}")
+    out = tmp_path / "out.docx"
+    result = runner.invoke(app, ["render", str(county), "-o", str(out), "--template", str(bad)])
+    assert result.exit_code == 3
+    assert "applications.recieved.total" in result.stderr and "applications.received.total" in result.stderr
+    assert not out.exists()
+    check = runner.invoke(app, ["check-template", str(bad)])
+    assert check.exit_code == 3 and "applications.received.total" in check.stderr
+
+
+def test_custom_template_renders(runner: CliRunner, tmp_path: Path, county: Path) -> None:
+    good = _custom_template(tmp_path, "{{ title }}", "{{ issuer }}：收到{{ applications.received.total }}件")
+    out = tmp_path / "out.docx"
+    assert runner.invoke(app, ["render", str(county), "-o", str(out), "--template", str(good)]).exit_code == 0
+    assert document_texts(out.read_bytes())[0] == "青山县自然资源局：收到106件"
+    assert runner.invoke(app, ["check-template", str(good)]).exit_code == 0
+
+
+def test_undefined_variable_is_an_error_not_empty_text() -> None:
+    """A loop variable's missing attribute is caught at render time, never printed as nothing."""
+    tpl = Document(str(template_path("2021")))
+    for paragraph in tpl.paragraphs:
+        if paragraph.text == "（{{ section.number }}）{{ section.heading }}":
+            paragraph.runs[0].text = "{{ section.headline }}"
+    data = io.BytesIO()
+    tpl.save(data)
+    prepared = PreparedTemplate(data.getvalue(), name="t.docx", fmt=FORMAT_SPECS["2021"])
+    with pytest.raises(docgen.TemplateError, match="headline"):
+        prepared.render(_report(JINDIAN))
+
+
+def test_not_a_docx_is_a_template_error(tmp_path: Path) -> None:
+    fake = tmp_path / "t.docx"
+    fake.write_bytes(b"not a zip")
+    with pytest.raises(docgen.TemplateError):
+        PreparedTemplate.from_path(fake, FORMAT_SPECS["2021"])
+
+
+def test_cli_render_writes_beside_the_input(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "jindian.toml"
+    source.write_bytes(JINDIAN.read_bytes())
+    result = runner.invoke(app, ["render", str(source)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "jindian.docx").read_bytes() == render(_report(JINDIAN))
+
+
+def test_invalid_input_writes_nothing(runner: CliRunner, county: Path, tmp_path: Path) -> None:
+    path = _with(county, tmp_path, "granted = { natural_person = 40,", "granted = { natural_person = 41,")
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"last year's file")
+    result = runner.invoke(app, ["render", str(path), "-o", str(out)])
+    assert result.exit_code == 1 and "[C3]" in result.stderr
+    assert out.read_bytes() == b"last year's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.docx", "report.toml"]
+
+
+def test_write_failure_leaves_nothing_behind(runner: CliRunner, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    result = runner.invoke(app, ["render", str(JINDIAN), "-o", str(blocked / "out.docx")])
+    assert result.exit_code == 3
+    assert list(tmp_path.iterdir()) == [blocked]
+
+
+def test_default_template_is_prepared_once() -> None:
+    assert default_template("2021") is default_template("2021")
