@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLES := $(wildcard examples/*.toml)
+OUT := out
 
-.PHONY: demo test lint bench schemas clean
+.PHONY: demo test lint bench schemas templates pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +19,14 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.demo
 
+# Render every example into out/: .docx always, PDF where LibreOffice is installed.
 demo: $(VENV)/.demo
-	$(BIN)/docgen validate $(EXAMPLES)
-	@echo "all examples valid"
+	@mkdir -p $(OUT)
+	@pdf=$$(command -v soffice >/dev/null && echo --pdf); \
+	for f in $(EXAMPLES); do \
+	  $(BIN)/docgen render $$f -o $(OUT)/$$(basename $$f .toml).docx $$pdf || exit 1; \
+	done
+	@ls -1 $(OUT)
 
 test: $(VENV)/.test
 	$(BIN)/ruff check .
@@ -34,10 +40,21 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.bench_validate
+	$(BIN)/python -m benchmarks.bench_render
 
-# Regenerate the committed schemas from the statutory structure.
+# Page images of the seed replica, for a person to look at (needs LibreOffice and poppler-utils).
+pages: $(VENV)/.demo
+	@mkdir -p $(OUT)/pages
+	$(BIN)/docgen render examples/jindian-2024.toml -o $(OUT)/jindian-2024.docx --pdf
+	pdftoppm -r 80 -png $(OUT)/jindian-2024.pdf $(OUT)/pages/jindian-2024
+	@ls -1 $(OUT)/pages
+
+# Regenerate the committed schemas and templates from the statutory structure.
 schemas: $(VENV)/.demo
 	$(BIN)/python tools/build_schemas.py
 
+templates: $(VENV)/.demo
+	$(BIN)/python tools/build_templates.py
+
 clean:
-	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) build dist .pytest_cache .mypy_cache .ruff_cache
