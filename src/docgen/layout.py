@@ -34,7 +34,6 @@ from .structure import (
     NATURAL_PERSON,
     ORGANISATION_COLUMNS,
     ORGANISATIONS,
-    OUTCOME_COLUMNS,
     SECTIONS,
     TABLE_A_ROOT,
     TABLE_B_COLUMNS,
@@ -381,7 +380,6 @@ def _table_c(doc: DocumentObject) -> None:
         for c in TABLE_C_COLUMNS:
             grid.put(3, col, _var(path + (c.key,)))
             col += 1
-    assert len(OUTCOME_COLUMNS) == 4
 
 
 # --- the document ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import nodes
+from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -116,7 +116,7 @@ def _chains(node: nodes.Node, free: set[str]) -> Iterator[tuple[str, int]]:
         else:
             break
         current = current.node
-    if isinstance(current, nodes.Name) and current.ctx == "load" and current.name in free and parts is not None:
+    if isinstance(current, nodes.Name) and current.ctx == "load" and current.name in free:
         yield ".".join([current.name, *reversed(parts)]), node.lineno
         if current is not node:
             return
@@ -135,8 +135,6 @@ def check_sources(sources: Mapping[str, str], fmt_name: str, template_name: str)
         except jinja2.TemplateSyntaxError as exc:
             problems.append(f"{part}: 模板语法错误 / template syntax error: {exc.message}")
             continue
-        from jinja2 import meta
-
         free = set(meta.find_undeclared_variables(tree))
         for name, _ in _chains(tree, free):
             if name not in known:

@@ -22,6 +22,7 @@ from .structure import (
     Kind,
     Label,
     Node,
+    full_label,
 )
 
 Schema = dict[str, Any]
@@ -111,7 +112,7 @@ def _appeals() -> Schema:
     props: dict[str, Schema] = {}
     for node in TABLE_C_GROUPS:
         for _, chain in node.leaves():
-            label = "".join(n.label.zh for n in chain)
+            label = full_label(chain).zh
             props[chain[-1].key] = _numbered_row(label, TABLE_C_COLUMNS, "各类结果数量；只写一个整数表示只填总计")
     described = "、".join(c.label.zh for c in OUTCOME_COLUMNS)
     return _object(SECTION_LABELS["appeals"].zh, f"{SECTION_LABELS['appeals'].zh}（{described}、总计）", props)

@@ -13,6 +13,7 @@ from .structure import (
     TOTAL,
     Format,
     Node,
+    full_label,
 )
 
 _OVERVIEW = (
@@ -77,7 +78,7 @@ def _table_c() -> list[str]:
     out = [_comment("[appeals]", SECTION_LABELS["appeals"].zh)]
     for node in TABLE_C_GROUPS:
         for _, chain in node.leaves():
-            label = "".join(n.label.zh for n in chain)
+            label = full_label(chain).zh
             out.append(_comment(f"{chain[-1].key} = {{ {cells} }}", label, 84))
     return out
 

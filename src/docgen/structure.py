@@ -469,9 +469,9 @@ class CellInfo:
     kind: Kind
 
 
-def _join(chain: tuple[Node, ...] | tuple[Label, ...]) -> Label:
-    labels = [n.label if isinstance(n, Node) else n for n in chain]
-    return Label("".join(lb.zh for lb in labels), " ".join(lb.en for lb in labels))
+def full_label(chain: tuple[Node, ...]) -> Label:
+    """A row's full label: its groups' labels and its own, as the contract's messages print them."""
+    return Label("".join(n.label.zh for n in chain), " ".join(n.label.en for n in chain))
 
 
 def cells(fmt: Format) -> dict[Path, CellInfo]:
@@ -484,13 +484,13 @@ def cells(fmt: Format) -> dict[Path, CellInfo]:
                 path = base if block.scalar else base + (col.key,)
                 out[path] = CellInfo(row.label, col.label, col.kind)
     for path, chain in fmt.table_b_leaves():
-        row_label = _join(chain)
+        row_label = full_label(chain)
         for col in TABLE_B_COLUMNS:
             out[path + (col.key,)] = CellInfo(row_label, col.label, "count")
     for node in TABLE_C_GROUPS:
         for path, chain in node.leaves(TABLE_C_ROOT):
             for col in TABLE_C_COLUMNS:
-                out[path + (col.key,)] = CellInfo(_join(chain), col.label, "count")
+                out[path + (col.key,)] = CellInfo(full_label(chain), col.label, "count")
     return out
 
 
@@ -509,7 +509,7 @@ def row_label(fmt: Format, path: Path) -> Label | None:
                 for depth in range(1, len(chain) + 1):
                     keys = tuple(n.key for n in chain[:depth] if n.key)
                     if roots + keys == path:
-                        return _join(chain[:depth])
+                        return full_label(chain[:depth])
     if len(path) == 1 and path[0] in SECTION_LABELS:
         return SECTION_LABELS[path[0]]
     return None
