@@ -135,3 +135,14 @@ def test_init_writes_a_valid_starter(runner: CliRunner, tmp_path: Path, fmt: str
     assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
     again = runner.invoke(app, ["init", "-o", str(target)])
     assert again.exit_code == 2 and target.read_text(encoding="utf-8") == text
+
+
+def test_missing_sections_are_named_by_their_official_headings(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "bare.toml"
+    path.write_text('year = 2024\nissuer = "某局"\ndate = 2025-01-08\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:1: [schema] 四、政府信息公开行政复议、行政诉讼情况：缺少必填项 “appeals”" in result.stdout.splitlines()
+    )
+    assert f"{path}:1: [schema] 二、主动公开政府信息情况：缺少必填项 “proactive”" in result.stdout.splitlines()

@@ -507,6 +507,8 @@ def row_label(fmt: Format, path: Path) -> Label | None:
         for node in nodes:
             for _, chain in node.leaves(roots):
                 for depth in range(1, len(chain) + 1):
+                    if not chain[depth - 1].key:
+                        continue  # a heading such as 行政诉讼 holds no data of its own
                     keys = tuple(n.key for n in chain[:depth] if n.key)
                     if roots + keys == path:
                         return full_label(chain[:depth])

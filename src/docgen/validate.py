@@ -53,7 +53,7 @@ def validate(source: Source, *, previous: Source | None = None) -> list[Issue]:
     fmt = source.data.get("format", "2021")
     if fmt not in FORMATS:
         found.append(
-            _schema_issue(source, tabulate({}), ("format",), "enum", "、".join(f"“{f}”" for f in FORMATS), repr(fmt))
+            _schema_issue(source, tabulate({}), ("format",), "enum", "、".join(f"“{f}”" for f in FORMATS), _shown(fmt))
         )
         return _ordered(found)
     tables = tabulate(source.data)
