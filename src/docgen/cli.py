@@ -57,6 +57,10 @@ PreviousOption = Annotated[
 ]
 
 
+def _language(lang: Language) -> Lang:
+    return "en" if lang is Language.en else "zh"
+
+
 def _err(text: str) -> None:
     typer.echo(text, err=True)
 
@@ -103,7 +107,7 @@ def validate(
     lang: LangOption = Language.zh,
 ) -> None:
     """Check reports against the schema and the statutory rules; exit 1 if any has an error."""
-    language: Lang = "en" if lang is Language.en else "zh"
+    language = _language(lang)
     with _handled(language):
         last = _load_previous(previous)
     found: list[Issue] = []
@@ -168,7 +172,7 @@ def render_command(
     lang: LangOption = Language.zh,
 ) -> None:
     """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
-    language: Lang = "en" if lang is Language.en else "zh"
+    language = _language(lang)
     target = output or input_file.with_suffix(".docx")
     with _handled(language):
         source = load(input_file)
