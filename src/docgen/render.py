@@ -32,7 +32,9 @@ from .structure import CELLS, FORMAT_SPECS, Format
 from .write import write_atomic, zip_entries
 
 _NUMERALS = "一二三四五六七八九十"
+# docxtpl starts each paragraph on a line of its own for Jinja's sake, and joins them again after
 _PARAGRAPH = re.compile(r"<w:p([ >])")
+_PARAGRAPH_ON_ITS_LINE = re.compile(r"\n<w:p([ >])")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RENDERED_PARTS = ("/header", "/footer")
 # docxtpl's escapes for a literal brace in a template: {_{ prints {{ and so on
@@ -104,8 +106,8 @@ def variables(fmt_name: str) -> frozenset[str]:
 # --- checking a template ----------------------------------------------------------------
 
 
-def _chains(node: nodes.Node, free: set[str]) -> Iterator[tuple[str, int]]:
-    """Dotted names rooted in a variable the template does not define itself, with their source line."""
+def _chains(node: nodes.Node, free: set[str]) -> Iterator[str]:
+    """Dotted names rooted in a variable the template does not define itself."""
     parts: list[str] = []
     current = node
     while isinstance(current, nodes.Getattr | nodes.Getitem):
@@ -117,14 +119,14 @@ def _chains(node: nodes.Node, free: set[str]) -> Iterator[tuple[str, int]]:
             break
         current = current.node
     if isinstance(current, nodes.Name) and current.ctx == "load" and current.name in free:
-        yield ".".join([current.name, *reversed(parts)]), node.lineno
+        yield ".".join([current.name, *reversed(parts)])
         if current is not node:
             return
     for child in node.iter_child_nodes():
         yield from _chains(child, free)
 
 
-def check_sources(sources: Mapping[str, str], fmt_name: str, template_name: str) -> list[str]:
+def check_sources(sources: Mapping[str, str], fmt_name: str) -> list[str]:
     """Problems with the Jinja sources of a template's parts, each naming the closest valid variable."""
     env = environment()
     known = variables(fmt_name)
@@ -136,7 +138,7 @@ def check_sources(sources: Mapping[str, str], fmt_name: str, template_name: str)
             problems.append(f"{part}: 模板语法错误 / template syntax error: {exc.message}")
             continue
         free = set(meta.find_undeclared_variables(tree))
-        for name, _ in _chains(tree, free):
+        for name in _chains(tree, free):
             if name not in known:
                 guess = closest(name, sorted(known))
                 problems.append(
@@ -170,7 +172,7 @@ class PreparedTemplate:
                 xml = tpl.patch_xml(etree.tostring(etree.fromstring(part.blob), encoding="unicode"))
                 if "{{" in xml or "{%" in xml:
                     sources[str(part.partname).lstrip("/")] = xml
-        problems = check_sources(sources, fmt.name, name)
+        problems = check_sources(sources, fmt.name)
         if problems:
             raise TemplateError(template=name, problems=problems)
         env = environment()
@@ -200,7 +202,7 @@ class PreparedTemplate:
             raise TemplateError(template=self.name, problems=[f"{part}: {exc.message}"]) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(template=self.name, problems=[f"{part}: {exc}"]) from None
-        xml = _PARAGRAPH.sub(r"<w:p\1", xml.replace("\n<w:p", "<w:p"))
+        xml = _PARAGRAPH_ON_ITS_LINE.sub(r"<w:p\1", xml)
         for escaped, plain in _DOCXTPL_ESCAPES:
             xml = xml.replace(escaped, plain)
         return str(self._tpl.resolve_listing(xml))
