@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from docgen.structure import APPLICANT_COLUMNS, FORMAT_SPECS, OUTCOME_COLUMNS, TABLE_C_GROUPS
+from docgen.statute import APPLICANT_COLUMNS, FORMAT_SPECS, OUTCOME_COLUMNS, TABLE_C_GROUPS
 
 RESULTS = ("applications", "results")
 

@@ -50,11 +50,11 @@ def test_one_changed_applicant_cell_names_c3_and_c4(runner: CliRunner, county: P
 
 def test_json_output_has_the_contract_fields(runner: CliRunner, county: Path, tmp_path: Path) -> None:
     path, line = _changed(county, tmp_path, "granted = { natural_person = 40,", "granted = { natural_person = 41,")
-    result = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    result = runner.invoke(app, ["validate", str(path), "--output-format", "json"])
     assert result.exit_code == 1
     issues = json.loads(result.stdout)
     assert [set(i) for i in issues] == [
-        {"file", "line", "path", "rule", "severity", "row", "column", "expected", "found", "message"}
+        {"file", "line", "location", "path", "rule", "severity", "row", "column", "expected", "found", "message"}
     ] * 2
     c4 = issues[1]
     assert (c4["rule"], c4["severity"], c4["column"], c4["expected"], c4["found"]) == (
@@ -114,14 +114,15 @@ def test_bad_syntax_exit_1(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_usage_error_exit_2(runner: CliRunner) -> None:
-    assert runner.invoke(app, ["validate", "--format", "xml", "x.toml"]).exit_code == 2
+    assert runner.invoke(app, ["validate", "--output-format", "xml", "x.toml"]).exit_code == 2
+    assert runner.invoke(app, ["validate", "--format", "json", "x.toml"]).exit_code == 2
     assert runner.invoke(app, ["validate"]).exit_code == 2
 
 
 @pytest.mark.parametrize("fmt", ["2021", "2019"])
 def test_init_writes_a_valid_starter(runner: CliRunner, tmp_path: Path, fmt: str) -> None:
     """Every row of the format is in the starter, labelled, and the starter validates as written."""
-    from docgen.structure import FORMAT_SPECS
+    from docgen.statute import FORMAT_SPECS
 
     target = tmp_path / "sub" / "new.toml"
     assert runner.invoke(app, ["init", "-o", str(target), "--format", fmt]).exit_code == 0

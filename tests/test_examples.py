@@ -9,13 +9,13 @@ import pytest
 
 import docgen
 
-from .conftest import EXAMPLES, ROOT, SEED
+from .conftest import EXAMPLES, ROOT, SEED, needs_seed, report_of
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_has_no_issue(path: Path) -> None:
     """No error and no warning: the examples are what a clean report looks like."""
-    assert docgen.validate(docgen.load(path)) == []
+    assert docgen.check(path).issues == ()
 
 
 def test_examples_cover_both_formats() -> None:
@@ -28,10 +28,10 @@ def _seed_paragraphs() -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("\t")]
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed report is in ../shared, beside the checkout")
+@needs_seed
 def test_jindian_narrative_is_the_seed_verbatim() -> None:
     """Title, every paragraph and heading, and the signature, in the seed's order and wording."""
-    report = docgen.compute(docgen.load(ROOT / "examples" / "jindian-2024.toml"))
+    report = report_of(ROOT / "examples" / "jindian-2024.toml")
     seed = _seed_paragraphs()
     headings = [f"（{n}）{s.heading}" for n, s in zip("一二三四五", report.sections, strict=False)]
     ours = [report.title, "一、总体情况", *report.overview]
@@ -51,10 +51,10 @@ def test_jindian_narrative_is_the_seed_verbatim() -> None:
     assert report.problems == tuple(seed[-6:-4])
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed report is in ../shared, beside the checkout")
+@needs_seed
 def test_jindian_tables_blank_where_the_seed_is_blank() -> None:
     """Table B: applicant cells blank, every 总计 reads 0; tables A and C read 0 throughout."""
-    tables = docgen.compute(docgen.load(ROOT / "examples" / "jindian-2024.toml")).tables
+    tables = report_of(ROOT / "examples" / "jindian-2024.toml").tables
     seed = SEED.read_text(encoding="utf-8")
     table_b = seed[seed.index("一、本年新收") : seed.index("四、政府信息公开行政复议")]
     rows = [block for block in re.split(r"\n\n", table_b) if block.strip()]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import docgen
 from docgen.cli import app
-from docgen.pdf import convert, soffice
-from docgen.render import render
+from docgen.outputs.docx.template import render
+from docgen.outputs.pdf import Converter, soffice
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, report_of
 
 needs_libreoffice = pytest.mark.skipif(
     soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui"
@@ -26,12 +26,19 @@ needs_poppler = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def converter() -> Iterator[Converter]:
+    """One LibreOffice for the whole module."""
+    with Converter() as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module")
+def pdfs(converter: Converter, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pdf")
     out = {}
     for example in EXAMPLES:
         target = folder / f"{example.stem}.pdf"
-        convert(render(docgen.compute(docgen.load(example))), target)
+        converter.convert(render(report_of(example)), target)
         out[example.stem] = target
     return out
 

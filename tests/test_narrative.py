@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.narrative import number, paragraphs, resolve
+from docgen.checks.quotes import number
+from docgen.narrative import paragraphs, resolve
 
 VALUES = {"issuer": "金殿镇人民政府", "year": "2024", "applications.received.total": "3"}
 

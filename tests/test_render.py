@@ -14,18 +14,19 @@ from typer.testing import CliRunner
 
 import docgen
 from docgen.cli import app
-from docgen.layout import B_WIDTHS, C_WIDTHS, TEXT_WIDTH, build
-from docgen.render import PreparedTemplate, default_template, render, template_path
-from docgen.structure import FORMAT_SPECS, FORMATS
+from docgen.outputs.docx.layout import B_WIDTHS, C_WIDTHS, build
+from docgen.outputs.docx.page import TEXT_WIDTH
+from docgen.outputs.docx.template import PreparedTemplate, default_template, render, template_path
+from docgen.statute import FORMAT_SPECS, FORMATS
 from docgen.testing import document_texts
 
-from .conftest import EXAMPLES, ROOT, SEED
+from .conftest import EXAMPLES, ROOT, SEED, needs_seed, report_of
 
 JINDIAN = ROOT / "examples" / "jindian-2024.toml"
 
 
 def _report(path: Path) -> docgen.Report:
-    return docgen.compute(docgen.load(path))
+    return report_of(path)
 
 
 def _with(county: Path, tmp_path: Path, old: str, new: str) -> Path:
@@ -40,7 +41,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed report is in ../shared, beside the checkout")
+@needs_seed
 def test_seed_replica_reads_as_the_seed() -> None:
     """The rendered 金殿镇 report, read in document order, is the seed text, whitespace aside."""
     seed = SEED.read_text(encoding="utf-8").replace("[bookmark: _GoBack]", "")
@@ -126,9 +127,9 @@ def test_text_is_escaped_and_never_evaluated(county: Path, tmp_path: Path) -> No
 
 def test_forbidden_characters_are_removed_with_a_warning(county: Path, tmp_path: Path) -> None:
     path = _with(county, tmp_path, "严格落实公开前保密审查", "严格落实\\u000b公开前\\u0001保密审查")
-    source = docgen.load(path)
-    assert [i.rule for i in docgen.validate(source)] == ["control-char"]
-    data = render(docgen.compute(source))
+    result = docgen.check(path)
+    assert [i.rule for i in result.issues] == ["control-char"]
+    data = render(result.require())
     assert any("严格落实公开前保密审查" in t for t in document_texts(data))
     assert b"\x0b" not in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
 
@@ -144,7 +145,7 @@ def test_render_matches_a_plain_docxtpl_render() -> None:
     """The prepared path gives the document a plain DocxTemplate render gives, cell for cell."""
     from docxtpl import DocxTemplate
 
-    from docgen.render import context, environment
+    from docgen.outputs.docx.template import context, environment
 
     report = _report(EXAMPLES[1])
     plain = DocxTemplate(str(template_path("2021")))

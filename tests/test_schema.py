@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from docgen import FORMATS, build_schema
 from docgen.cli import app
 from docgen.schema import dumps, schema_filename
-from docgen.structure import CELLS
+from docgen.statute import CELLS
 
 from .conftest import ROOT
 

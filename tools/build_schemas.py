@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.schema import dumps, schema_filename
-from docgen.structure import FORMATS
+from docgen.statute import FORMATS
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docgen.layout import build
-from docgen.render import template_path
-from docgen.structure import FORMATS
+from docgen.outputs.docx.layout import build
+from docgen.outputs.docx.template import template_path
+from docgen.statute import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 

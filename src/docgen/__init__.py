@@ -1,41 +1,71 @@
 """docgen: the statutory annual report on government information disclosure, as a Word file.
 
-The pipeline, one module a stage: :func:`load` reads a TOML or JSON report,
-:func:`validate` lists every problem in it, :func:`compute` turns a valid one
-into a :class:`Report` with every total computed, and :func:`render` merges
-it into the official Word layout.
+The pipeline, one package a stage: :func:`load` reads a report (``inputs``),
+:func:`check` finds every problem in it and builds its :class:`Report`
+(``checks``, ``model``), and :func:`render` merges the report into the
+official Word layout (``outputs``).  The library never prints and never
+exits; every exception it raises is a :class:`DocgenError`.
+
+``import docgen`` loads no Word library: :func:`render` and
+:class:`PreparedTemplate` bring in docxtpl, python-docx and lxml when first
+used, so checking reports stays light.
 """
 
 from __future__ import annotations
 
-from .compute import Report, Section, compute
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .checks import check
 from .errors import DocgenError, FileError, InputError, RenderError, TemplateError
-from .issues import Issue
-from .load import Source, load, parse
-from .render import PreparedTemplate, render
+from .inputs import Source, load, parse
+from .issues import CellLocation, Issue, LineLocation, Location, TableLocation
+from .model import Cell, Report, Section, Tables
+from .outputs.pdf import Converter
+from .outputs.starter import starter
+from .result import Result
 from .schema import build_schema
-from .starter import starter
-from .structure import FORMATS
-from .validate import errors, validate
+from .statute import FORMATS
+
+if TYPE_CHECKING:
+    from .outputs.docx.template import PreparedTemplate, render
 
 __all__ = [
     "FORMATS",
+    "Cell",
+    "CellLocation",
+    "Converter",
     "DocgenError",
     "FileError",
     "InputError",
     "Issue",
+    "LineLocation",
+    "Location",
     "PreparedTemplate",
     "RenderError",
     "Report",
+    "Result",
     "Section",
     "Source",
+    "TableLocation",
+    "Tables",
     "TemplateError",
     "build_schema",
-    "compute",
-    "errors",
+    "check",
     "load",
     "parse",
     "render",
     "starter",
-    "validate",
 ]
+
+_WORD = "docgen.outputs.docx.template"
+_LAZY = {"render": _WORD, "PreparedTemplate": _WORD}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the Word stack on first use of what needs it."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'docgen' has no attribute {name!r}")

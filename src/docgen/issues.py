@@ -1,28 +1,109 @@
-"""One problem found in a report, and how it reads."""
+"""One problem found in a report, where it stands, and how it reads."""
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from .structure import RULES, Label
-
-Lang = Literal["zh", "en"]
+from .statute import RULES, Label, Lang
 
 
 @dataclass(frozen=True)
+class Location:
+    """A whole file; the subclasses name a place inside one."""
+
+    file: str
+
+    def __str__(self) -> str:
+        return self.file
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        """Sorts the places of one file as a reader meets them."""
+        return ()
+
+
+@dataclass(frozen=True)
+class LineLocation(Location):
+    """A line of a text file (TOML, JSON): ``report.toml:41``."""
+
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        return (self.line,)
+
+
+def column_letters(col: int) -> str:
+    """A spreadsheet's column name: 1 is A, 27 is AA."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = string.ascii_uppercase[rest] + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class CellLocation(Location):
+    """A cell of a workbook sheet, counted from 1: ``2024.xlsx!表格!E12``."""
+
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def cell(self) -> str:
+        return f"{column_letters(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.file}!{self.sheet}!{self.cell}"
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        return (self.row, self.col)
+
+
+@dataclass(frozen=True)
+class TableLocation(Location):
+    """A cell of a table in a document (.docx, PDF, web page), counted from 1: ``report.pdf!表B!R8C4``."""
+
+    table: str  # "A", "B" or "C"
+    row: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}!表{self.table}!R{self.row}C{self.col}"
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        return (ord(self.table[:1] or " "), self.row, self.col)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Issue:
     """A problem in one place of one file: immutable, comparable, printable in both languages."""
 
-    file: str
-    line: int
+    location: Location
     path: str  # dotted data path, "" for the whole file
     rule: str
-    row: Label | None
-    column: Label | None
-    expected: str
-    found: str
+    row: Label | None = None
+    column: Label | None = None
+    expected: str = ""
+    found: str = ""
     detail: Label  # what is wrong, after the labels
+
+    @property
+    def file(self) -> str:
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        """The line in a text file; None for a place in a workbook or a document."""
+        return self.location.line if isinstance(self.location, LineLocation) else None
 
     @property
     def severity(self) -> str:
@@ -34,34 +115,40 @@ class Issue:
 
     def where(self, lang: Lang = "zh") -> str:
         """The official row and column labels, or the data path where the value has none."""
-        parts = [getattr(x, lang) for x in (self.row, self.column) if x is not None]
+        parts = [x.text(lang) for x in (self.row, self.column) if x is not None]
         return " / ".join(parts) if parts else self.path
 
     def message(self, lang: Lang = "zh") -> str:
-        """The message without its file and line."""
+        """The message without its place."""
         where = self.where(lang)
         sep = "：" if lang == "zh" else ": "
-        body = getattr(self.detail, lang)
+        body = self.detail.text(lang)
         return f"{where}{sep}{body}" if where else body
 
     def format(self, lang: Lang = "zh") -> str:
-        """``file:line: [rule] row / column：detail`` as the contract shows it."""
-        return f"{self.file}:{self.line}: [{self.rule}] {self.message(lang)}"
+        """``place: [rule] row / column：detail`` as the contract shows it."""
+        return f"{self.location}: [{self.rule}] {self.message(lang)}"
 
     def as_dict(self, lang: Lang = "zh") -> dict[str, Any]:
-        """The fields ``--format json`` prints."""
+        """The fields ``--output-format json`` prints."""
         return {
             "file": self.file,
             "line": self.line,
+            "location": str(self.location),
             "path": self.path,
             "rule": self.rule,
             "severity": self.severity,
-            "row": getattr(self.row, lang) if self.row else None,
-            "column": getattr(self.column, lang) if self.column else None,
+            "row": self.row.text(lang) if self.row else None,
+            "column": self.column.text(lang) if self.column else None,
             "expected": self.expected,
             "found": self.found,
             "message": self.message(lang),
         }
+
+
+def in_order(issues: list[Issue]) -> list[Issue]:
+    """Issues by file, then by place within it; the order found is kept among equals."""
+    return sorted(issues, key=lambda i: (i.file, i.location.order))
 
 
 def mismatch(expected: str, found: str, basis: Label) -> Label:

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from typing import Any
 
-from .structure import (
+from .statute import (
     FORMAT_SPECS,
     INFO_CONTENT,
     META,
@@ -95,7 +95,7 @@ def _proactive(fmt: Format) -> Schema:
     props: dict[str, Schema] = {}
     for block in fmt.table_a:
         for row in block.rows:
-            where = f"{block.heading} {row.label.zh}"
+            where = f"{block.heading.zh} {row.label.zh}"
             if block.scalar:
                 col = block.columns[0]
                 props[row.key] = _value(col.kind, row.label.zh, f"{where}：{col.label.zh}")
@@ -148,7 +148,7 @@ def build_schema(fmt_name: str) -> Schema:
     }
     applications = _object(
         SECTION_LABELS["applications"].zh,
-        f"{SECTION_LABELS['applications'].zh}{TABLE_B_NOTE}",
+        f"{SECTION_LABELS['applications'].zh}{TABLE_B_NOTE.zh}",
         {node.key: _table_b_node(node, "") for node in fmt.table_b_rows},
     )
     format_schema: Schema = {"type": "string", "enum": [fmt.name]}

@@ -9,9 +9,24 @@ from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
+Grid = list[list[str | None]]
+
 
 def _text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+def _body(docx: bytes) -> etree._Element:
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    body = root.find(f"{W}body")
+    assert body is not None
+    return body
+
+
+def _continues(cell: etree._Element) -> bool:
+    """A cell that continues a vertical merge from the row above."""
+    merge = cell.find(f"{W}tcPr/{W}vMerge")
+    return merge is not None and merge.get(f"{W}val") != "restart"
 
 
 def document_texts(docx: bytes) -> list[str]:
@@ -20,18 +35,27 @@ def document_texts(docx: bytes) -> list[str]:
     A merged cell counts once: a horizontal merge is one cell already, and the
     continuation of a vertical merge is skipped.
     """
-    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
-    body = root.find(f"{W}body")
-    assert body is not None
     out: list[str] = []
-    for block in body:
+    for block in _body(docx):
         if block.tag == f"{W}p":
             out.append(_text(block))
         elif block.tag == f"{W}tbl":
             for row in block.iter(f"{W}tr"):
-                for cell in row.iter(f"{W}tc"):
-                    merge = cell.find(f"{W}tcPr/{W}vMerge")
-                    if merge is not None and merge.get(f"{W}val") != "restart":
-                        continue
-                    out.append("".join(_text(p) for p in cell.iter(f"{W}p")))
+                out += [_text(cell) for cell in row.iter(f"{W}tc") if not _continues(cell)]
     return out
+
+
+def table_grids(docx: bytes) -> list[Grid]:
+    """Each table of a .docx as a grid: a merged cell's text at its top-left slot, None in the slots it covers."""
+    grids: list[Grid] = []
+    for table in _body(docx).iter(f"{W}tbl"):
+        grid: Grid = []
+        for row in table.iter(f"{W}tr"):
+            slots: list[str | None] = []
+            for cell in row.iter(f"{W}tc"):
+                span_element = cell.find(f"{W}tcPr/{W}gridSpan")
+                span = int(span_element.get(f"{W}val", "1")) if span_element is not None else 1
+                slots += [None if _continues(cell) else _text(cell)] + [None] * (span - 1)
+            grid.append(slots)
+        grids.append(grid)
+    return grids

@@ -1,8 +1,9 @@
 """The official layout as a docxtpl template, built from the statutory structure.
 
 GB/T 9704-2012 page setup and type, the six sections in their fixed order,
-and tables A, B and C with the labels, order and merges of the 2021 and
-2019 notices.  ``tools/build_templates.py`` writes the result to
+and tables A, B and C drawn from the grids of :mod:`docgen.statute` (labels,
+order and merges of the 2021 and 2019 notices; each figure's cell is where
+``POSITIONS`` says).  ``tools/build_templates.py`` writes the result to
 ``templates/``; a test fails when the committed files are out of date.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from docx import Document
@@ -27,36 +27,26 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from .structure import (
-    APPLICANTS,
-    FORMAT_SPECS,
-    INFO_CONTENT,
-    NATURAL_PERSON,
-    ORGANISATION_COLUMNS,
-    ORGANISATIONS,
-    SECTIONS,
-    TABLE_A_ROOT,
-    TABLE_B_COLUMNS,
-    TABLE_B_NOTE,
-    TABLE_C_COLUMNS,
-    TABLE_C_GROUPS,
-    TABLE_C_ROOT,
-    TOTAL,
-    Format,
+from ...statute import FORMAT_SPECS, GRIDS, SECTIONS, Format, Grid, GridCell
+from ..fonts import BODY_FONT, HEADING_FONT, LATIN, SUBHEADING_FONT, TABLE_FONT, TITLE_FONT
+from .package import deterministic
+from .page import (
+    BODY_CHAR_SPACING,
+    BODY_PT,
+    LINE_PT,
+    STYLE_H1,
+    STYLE_H2,
+    STYLE_PAGE_NUMBER,
+    STYLE_SIGNATURE,
+    STYLE_TABLE,
+    STYLE_TABLE_NOTE,
+    STYLE_TABLE_SMALL,
+    STYLE_TITLE,
+    TEXT_WIDTH,
 )
-from .write import deterministic_zip
 
-LATIN = "Times New Roman"
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-BODY_FONT = "仿宋_GB2312"
-TABLE_FONT = "宋体"
-OFFICIAL_FONTS = (TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT, TABLE_FONT)
-
-TEXT_WIDTH = 8844  # twips: 210 mm - 28 mm - 26 mm = 156 mm
-BODY_SIZE = Pt(16)  # 三号
-LINE = Pt(28)  # exact line spacing: 22 lines to the page
+BODY_SIZE = Pt(BODY_PT)
+LINE = Pt(LINE_PT)
 
 # Table B keeps the proportions of the blank form offices use (754/921/3271 twips for the
 # label columns, 685 for each number), scaled to the 156 mm text block.
@@ -66,15 +56,6 @@ B_WIDTHS[2] += TEXT_WIDTH - sum(B_WIDTHS)
 C_WIDTHS = [TEXT_WIDTH // 15] * 15
 C_WIDTHS[-1] += TEXT_WIDTH - sum(C_WIDTHS)
 A_WIDTHS = [TEXT_WIDTH // 4] * 4
-
-STYLE_TITLE = "报告标题"
-STYLE_H1 = "一级标题"
-STYLE_H2 = "二级标题"
-STYLE_SIGNATURE = "落款"
-STYLE_PAGE_NUMBER = "页码"
-STYLE_TABLE = "表格文字"
-STYLE_TABLE_SMALL = "表格文字（小）"
-STYLE_TABLE_NOTE = "表格注释"
 
 FIXED_TIME = datetime.datetime(2021, 9, 26, tzinfo=datetime.UTC)  # the 2021 notice's date
 
@@ -119,6 +100,8 @@ def _paragraph_style(
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     _first_line_chars(style.element, 200 if indent else 0, size)
+    # only 三号 text is set to the 28-character line; smaller and larger type keeps its own width
+    _character_spacing(style.element, BODY_CHAR_SPACING if size == BODY_SIZE else 0)
     return style
 
 
@@ -131,6 +114,23 @@ def _first_line_chars(owner: Any, chars: int, size: Pt) -> None:
         ppr.append(ind)
     ind.set(qn("w:firstLineChars"), str(chars))
     ind.set(qn("w:firstLine"), str(int(size.pt * 20 * chars / 100)))
+
+
+# what follows w:spacing in w:rPr (ECMA-376 CT_RPr): Word refuses elements out of this order
+_AFTER_SPACING = (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)  # fmt: skip
+
+
+def _character_spacing(owner: Any, twips: int) -> None:
+    """Each character set ``twips`` wider (negative: narrower), w:spacing in the run properties."""
+    rpr = owner.get_or_add_rPr()
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twips))
+    rpr.insert_element_before(spacing, *_AFTER_SPACING)
 
 
 def _styles(doc: DocumentObject) -> None:
@@ -154,6 +154,7 @@ def _styles(doc: DocumentObject) -> None:
     normal = doc.styles["Normal"]
     assert isinstance(normal, ParagraphStyle)
     normal.font.size = BODY_SIZE
+    _character_spacing(normal.element, BODY_CHAR_SPACING)
     _set_fonts(normal.element, BODY_FONT)
     fmt = normal.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -232,40 +233,8 @@ def _field_char(paragraph: Paragraph, kind: str) -> None:
 # --- tables ------------------------------------------------------------------------------
 
 
-@dataclass
-class _Grid:
-    """A table being laid out: cells addressed by row and column, merged by spans."""
-
-    table: Table
-    style: str
-
-    def cell(self, row: int, col: int) -> _Cell:
-        return self.table.cell(row, col)
-
-    def put(
-        self,
-        row: int,
-        col: int,
-        text: str,
-        *,
-        span: tuple[int, int] = (1, 1),
-        align: int = WD_ALIGN_PARAGRAPH.CENTER,
-        style: str | None = None,
-    ) -> None:
-        cell = self.cell(row, col)
-        rows, cols = span
-        if rows > 1 or cols > 1:
-            cell = cell.merge(self.cell(row + rows - 1, col + cols - 1))
-        paragraph = cell.paragraphs[0]
-        paragraph.style = style or self.style
-        if align != WD_ALIGN_PARAGRAPH.CENTER:
-            paragraph.alignment = align
-        if text:
-            paragraph.add_run(text)
-
-
-def _table(doc: DocumentObject, rows: int, widths: Sequence[int], style: str, margin: int) -> _Grid:
-    table = doc.add_table(rows=rows, cols=len(widths))
+def _table(doc: DocumentObject, rows: int, widths: Sequence[int], margin: int) -> Table:
+    table: Table = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -295,59 +264,43 @@ def _table(doc: DocumentObject, rows: int, widths: Sequence[int], style: str, ma
         tr_pr = row._tr.get_or_add_trPr()
         cant_split = OxmlElement("w:cantSplit")
         tr_pr.append(cant_split)
-    return _Grid(table, style)
+    return table
 
 
 def _var(path: tuple[str, ...]) -> str:
     return "{{ " + ".".join(path) + " }}"
 
 
-def _table_a(doc: DocumentObject, fmt: Format) -> None:
-    rows = sum(2 + len(block.rows) for block in fmt.table_a)
-    grid = _table(doc, rows, A_WIDTHS, STYLE_TABLE, 108)
-    r = 0
-    for block in fmt.table_a:
-        grid.put(r, 0, block.heading, span=(1, 4))
-        grid.put(r + 1, 0, INFO_CONTENT.zh)
-        last = len(block.columns) - 1
-        for i, col in enumerate(block.columns):
-            grid.put(r + 1, 1 + i, col.label.zh, span=(1, 3 - last if i == last else 1))
-        for j, row in enumerate(block.rows, start=r + 2):
-            grid.put(j, 0, row.label.zh)
-            base = TABLE_A_ROOT + (row.key,)
-            for i, col in enumerate(block.columns):
-                path = base if block.scalar else base + (col.key,)
-                grid.put(j, 1 + i, _var(path), span=(1, 3 - last if i == last else 1))
-        r += 2 + len(block.rows)
+def _put(table: Table, cell: GridCell, style: str) -> None:
+    """One cell of a grid: merged over its span, set in its style, holding its label or its figure's tag."""
+    target: _Cell = table.cell(cell.row, cell.col)
+    if cell.rows > 1 or cell.cols > 1:
+        target = target.merge(table.cell(cell.row + cell.rows - 1, cell.col + cell.cols - 1))
+    paragraph = target.paragraphs[0]
+    paragraph.style = STYLE_TABLE_NOTE if cell.note else style
+    if cell.align == "left":
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    text = _var(cell.path) if cell.role == "value" else cell.label.zh if cell.label else ""
+    if text:
+        paragraph.add_run(text)
 
 
-def _table_b(doc: DocumentObject, fmt: Format) -> None:
-    leaves = fmt.table_b_leaves()
-    grid = _table(doc, 3 + len(leaves), B_WIDTHS, STYLE_TABLE_SMALL, 57)
-    grid.put(0, 0, TABLE_B_NOTE, span=(3, 3), style=STYLE_TABLE_NOTE)
-    grid.put(0, 3, APPLICANTS.zh, span=(1, 7))
-    grid.put(1, 3, NATURAL_PERSON.label.zh, span=(2, 1))
-    grid.put(1, 4, ORGANISATIONS.zh, span=(1, 5))
-    grid.put(1, 9, TOTAL.label.zh, span=(2, 1))
-    for i, col in enumerate(ORGANISATION_COLUMNS):
-        grid.put(2, 4 + i, col.label.zh)
-    # label columns: each node spans the rows of its leaves; a leaf spans the label columns left of it
-    row = 3
-    placed: set[int] = set()
-    for path, chain in leaves:
-        for depth, node in enumerate(chain):
-            if id(node) in placed:
-                continue
-            placed.add(id(node))
-            height = sum(1 for _ in node.leaves())
-            width = 3 - depth if not node.children else 1
-            left = WD_ALIGN_PARAGRAPH.CENTER if node.children else WD_ALIGN_PARAGRAPH.LEFT
-            note = STYLE_TABLE_NOTE if node.key == "partial" else None
-            grid.put(row, depth, node.label.zh, span=(height, width), align=left, style=note)
-        for i, col in enumerate(TABLE_B_COLUMNS):
-            grid.put(row, 3 + i, _var(path + (col.key,)))
-        row += 1
-    _keep_together(grid.table)
+# each table's type size, column widths and cell margins (twips)
+_TABLE_SETTINGS = {
+    "A": (STYLE_TABLE, A_WIDTHS, 108),
+    "B": (STYLE_TABLE_SMALL, B_WIDTHS, 57),
+    "C": (STYLE_TABLE_SMALL, C_WIDTHS, 28),
+}
+
+
+def _draw(doc: DocumentObject, grid: Grid) -> None:
+    style, widths, margin = _TABLE_SETTINGS[grid.name]
+    assert len(widths) == grid.cols
+    table = _table(doc, grid.rows, widths, margin)
+    for cell in grid.cells:
+        _put(table, cell, style)
+    if grid.name == "B":
+        _keep_together(table)
 
 
 def _keep_together(table: Table) -> None:
@@ -356,30 +309,6 @@ def _keep_together(table: Table) -> None:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
-
-
-def _table_c(doc: DocumentObject) -> None:
-    grid = _table(doc, 4, C_WIDTHS, STYLE_TABLE_SMALL, 28)
-    groups = [(path, chain) for node in TABLE_C_GROUPS for path, chain in node.leaves(TABLE_C_ROOT)]
-    col = 0
-    for node in TABLE_C_GROUPS:
-        width = len(TABLE_C_COLUMNS) * max(1, len(node.children))
-        grid.put(0, col, node.label.zh, span=(1, width))
-        if not node.children:
-            for i, c in enumerate(TABLE_C_COLUMNS):
-                grid.put(1, col + i, c.label.zh, span=(2, 1))
-        else:
-            for j, child in enumerate(node.children):
-                start = col + j * len(TABLE_C_COLUMNS)
-                grid.put(1, start, child.label.zh, span=(1, len(TABLE_C_COLUMNS)))
-                for i, c in enumerate(TABLE_C_COLUMNS):
-                    grid.put(2, start + i, c.label.zh)
-        col += width
-    col = 0
-    for path, _ in groups:
-        for c in TABLE_C_COLUMNS:
-            grid.put(3, col, _var(path + (c.key,)))
-            col += 1
 
 
 # --- the document ------------------------------------------------------------------------
@@ -416,24 +345,26 @@ def build(fmt_name: str) -> bytes:
     doc.add_paragraph("（{{ section.number }}）{{ section.heading }}", style=STYLE_H2)
     _loop(doc, "paragraph in section.paragraphs", "{{ paragraph }}")
     doc.add_paragraph("{%p endfor %}")
+    table_a, table_b, table_c = GRIDS[fmt.name]
     _heading(doc, "proactive")
-    _table_a(doc, fmt)
+    _draw(doc, table_a)
     _heading(doc, "applications", new_page=True)
-    _table_b(doc, fmt)
+    _draw(doc, table_b)
     _heading(doc, "appeals")
-    _table_c(doc)
+    _draw(doc, table_c)
     _heading(doc, "problems")
     _loop(doc, "paragraph in problems", "{{ paragraph }}")
     _heading(doc, "other_matters")
     _loop(doc, "paragraph in other_matters", "{{ paragraph }}")
     doc.add_paragraph("")
-    doc.add_paragraph("{{ issuer }}", style=STYLE_SIGNATURE)
-    doc.add_paragraph("{{ date }}", style=STYLE_SIGNATURE)
+    # the issuing body and the date, placed by GB/T 9704-2012 7.3.5.2 from their widths (see page.py)
+    doc.add_paragraph("{{p signature }}", style=STYLE_SIGNATURE)
     _properties(doc, fmt)
     _drop_thumbnail(doc)
+    _chinese_theme(doc)
     out = io.BytesIO()
     doc.save(out)
-    return deterministic_zip(out.getvalue())
+    return deterministic(out.getvalue())
 
 
 def _properties(doc: DocumentObject, fmt: Format) -> None:
@@ -445,6 +376,12 @@ def _properties(doc: DocumentObject, fmt: Format) -> None:
     props.created = FIXED_TIME
     props.modified = FIXED_TIME
     props.revision = 1
+
+
+def _chinese_theme(doc: DocumentObject) -> None:
+    """python-docx's blank document gives its theme fonts a Japanese East Asian language; a report is Chinese."""
+    for lang in doc.settings.element.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _drop_thumbnail(doc: DocumentObject) -> None:

@@ -1,4 +1,4 @@
-"""Reading a report file: decoding, parsing, and the line of every value."""
+"""Reading a TOML or JSON report: decoding, parsing, and the line of every value."""
 
 from __future__ import annotations
 
@@ -7,47 +7,17 @@ import datetime
 import json
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from .errors import FileError, InputError
-from .issues import Issue
-from .structure import Label
-
-DataPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Source:
-    """A parsed report: its data, where each value stands, and what reading it noticed."""
-
-    name: str
-    text: str
-    data: dict[str, Any]
-    lines: Mapping[DataPath, int]
-    issues: tuple[Issue, ...] = field(default=())
-
-    def line_of(self, path: DataPath) -> int:
-        """The line of the value at ``path``, or of its nearest written ancestor."""
-        for end in range(len(path), 0, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                return line
-        return 1
-
-    def line_containing(self, snippet: str, start: int) -> int:
-        """The first line from ``start`` on whose text contains ``snippet`` (text quoted from a value)."""
-        for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
-            if snippet in line:
-                return number
-        return start
+from ..errors import InputError
+from ..issues import Issue, LineLocation
+from ..statute import Label
+from .source import DataPath, Source, TextLocator
 
 
-def _issue(name: str, line: int, rule: str, detail: Label) -> Issue:
-    return Issue(name, line, "", rule, None, None, "", "", detail)
+def _issue(name: str, line: int, rule: str, detail: Label, *, expected: str = "") -> Issue:
+    return Issue(location=LineLocation(name, line), path="", rule=rule, expected=expected, detail=detail)
 
 
 # --- decoding ---------------------------------------------------------------------------
@@ -82,7 +52,7 @@ def decode(raw: bytes, name: str) -> tuple[str, tuple[Issue, ...]]:
         "文件不是 UTF-8 编码，也不是可识别的 GB18030（GBK）中文文本；请用编辑器另存为 UTF-8 编码后重试",
         "the file is neither UTF-8 nor readable GB18030 (GBK) Chinese text; save it as UTF-8 and try again",
     )
-    raise InputError(issues=[Issue(name, bad_line, "", "syntax", None, None, "UTF-8", "", refusal)])
+    raise InputError(issues=[_issue(name, bad_line, "syntax", refusal, expected="UTF-8")])
 
 
 # --- parsing ----------------------------------------------------------------------------
@@ -133,19 +103,7 @@ def parse(text: str, name: str, *, kind: str | None = None) -> Source:
     if not isinstance(data, dict):
         detail = Label("文件顶层应为一个对象（表）", "the top level of the file must be an object")
         raise InputError(issues=[_issue(name, 1, "syntax", detail)])
-    return Source(name, text, data, lines)
-
-
-def load(path: str | Path, *, display: str | None = None) -> Source:
-    """Read and parse a report file; ``display`` is the name messages use (default: the path as given)."""
-    name = display if display is not None else str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise FileError(path=name, reason=exc.strerror or str(exc)) from None
-    text, notes = decode(raw, name)
-    source = parse(text, name)
-    return Source(source.name, source.text, source.data, source.lines, notes)
+    return Source(name, data, TextLocator(name, text, lines))
 
 
 # --- where each value stands ------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from .structure import (
+from ..statute import (
     APPLICANT_COLUMNS,
     FORMAT_SPECS,
     OUTCOME_COLUMNS,
@@ -32,7 +32,7 @@ def _table_a(fmt: Format) -> list[str]:
     out = [_comment("[proactive]", SECTION_LABELS["proactive"].zh)]
     for block in fmt.table_a:
         columns = "，".join(f"{c.key} = {c.label.zh}" for c in block.columns)
-        out.append(f"# {block.heading}：{columns}")
+        out.append(f"# {block.heading.zh}：{columns}")
         for row in block.rows:
             if block.scalar:
                 out.append(_comment(f"{row.key} = 0", row.label.zh))

@@ -1,4 +1,8 @@
-"""From the data as written to every cell of the tables: given, blank or computed."""
+"""The report as docgen understands it: every cell of the tables, given, blank or computed, and the text.
+
+:func:`tabulate` reads the figures of a report's data and computes the totals it
+omits; :class:`Report` is a checked report with everything the document prints.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from .structure import (
+from .narrative import paragraphs, resolve, xml_safe
+from .statute import (
     CELLS,
     DEFAULT_FORMAT,
     FORMAT_SPECS,
@@ -19,6 +24,8 @@ from .structure import (
     Format,
     Path,
 )
+
+NOTHING_TO_REPORT = "无"
 
 Number = int | Decimal
 
@@ -155,3 +162,61 @@ def parse_date(value: Any) -> datetime.date | None:
         return datetime.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered sub-section of 一、总体情况."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A checked report with every figure computed and every placeholder resolved."""
+
+    format: Format
+    year: int
+    issuer: str
+    title: str
+    date: datetime.date
+    tables: Tables
+    overview: tuple[str, ...]
+    sections: tuple[Section, ...]
+    problems: tuple[str, ...]
+    other_matters: tuple[str, ...]
+
+    @property
+    def date_text(self) -> str:
+        """The signature date as printed: 2025年1月8日."""
+        return chinese_date(self.date)
+
+
+def build_report(data: Mapping[str, Any], tables: Tables, values: Mapping[str, str]) -> Report:
+    """The report of data already checked, from its tables and placeholder values."""
+
+    def text(*path: str | int) -> str:
+        value = lookup(data, path)
+        return xml_safe(resolve(value, values)[0]) if isinstance(value, str) else ""
+
+    sections = lookup(data, ("overview", "sections")) or []
+    day = parse_date(data["date"])
+    assert day is not None  # the checks saw to it
+    return Report(
+        format=tables.format,
+        year=data["year"],
+        issuer=xml_safe(data["issuer"]),
+        title=xml_safe(resolve(title_of(data), values)[0]),
+        date=day,
+        tables=tables,
+        overview=paragraphs(text("overview", "text")),
+        sections=tuple(
+            Section(
+                text("overview", "sections", i, "heading").strip(), paragraphs(text("overview", "sections", i, "text"))
+            )
+            for i in range(len(sections))
+        ),
+        problems=paragraphs(text("problems", "text")),
+        other_matters=paragraphs(text("other_matters", "text")) or (NOTHING_TO_REPORT,),
+    )

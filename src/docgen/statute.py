@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["count", "signed", "money"]
+Lang = Literal["zh", "en"]
 Path = tuple[str, ...]
 
 FORMATS = ("2021", "2019")
@@ -26,6 +27,9 @@ class Label:
 
     zh: str
     en: str
+
+    def text(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Node:
 class Block:
     """One block of table A: a heading row, a column-header row and its rows."""
 
-    heading: str
+    heading: Label
     columns: tuple[Column, ...]
     rows: tuple[Node, ...]
 
@@ -67,6 +71,11 @@ class Block:
     def scalar(self) -> bool:
         """A block with one value column holds a bare value per row."""
         return len(self.columns) == 1
+
+    def path(self, row: Node, column: Column) -> Path:
+        """The data path of a figure: a row of a one-column block holds its value bare."""
+        base = TABLE_A_ROOT + (row.key,)
+        return base if self.scalar else base + (column.key,)
 
 
 @dataclass(frozen=True)
@@ -141,13 +150,15 @@ META: dict[str, Label] = {
 
 # --- table A ---------------------------------------------------------------------------
 
+TABLE_A_ROOT: Path = ("proactive",)
+
 INFO_CONTENT = L("信息内容", "Information")
 
 _DECISIONS = (Column("decisions", L("本年处理决定数量", "Decisions this year")),)
 
 TABLE_A_2021 = (
     Block(
-        "第二十条第（一）项",
+        L("第二十条第（一）项", "Article 20, item (1)"),
         (
             Column("issued", L("本年制发件数", "Issued this year")),
             Column("repealed", L("本年废止件数", "Repealed this year")),
@@ -158,9 +169,13 @@ TABLE_A_2021 = (
             Node("normative_documents", L("行政规范性文件", "Normative documents")),
         ),
     ),
-    Block("第二十条第（五）项", _DECISIONS, (Node("licensing", L("行政许可", "Administrative licensing")),)),
     Block(
-        "第二十条第（六）项",
+        L("第二十条第（五）项", "Article 20, item (5)"),
+        _DECISIONS,
+        (Node("licensing", L("行政许可", "Administrative licensing")),),
+    ),
+    Block(
+        L("第二十条第（六）项", "Article 20, item (6)"),
         _DECISIONS,
         (
             Node("punishment", L("行政处罚", "Administrative penalties")),
@@ -168,7 +183,7 @@ TABLE_A_2021 = (
         ),
     ),
     Block(
-        "第二十条第（八）项",
+        L("第二十条第（八）项", "Article 20, item (8)"),
         (Column("amount", L("本年收费金额（单位：万元）", "Fees collected this year (10,000 yuan)"), "money"),),
         (Node("fees", L("行政事业性收费", "Administrative fees")),),
     ),
@@ -182,7 +197,7 @@ _DECISIONS_2019 = _ITEMS_2019 + (Column("decisions", L("处理决定数量", "De
 
 TABLE_A_2019 = (
     Block(
-        "第二十条第（一）项",
+        L("第二十条第（一）项", "Article 20, item (1)"),
         (
             Column("new_made", L("本年新制作数量", "Newly made this year")),
             Column("new_published", L("本年新公开数量", "Newly published this year")),
@@ -194,7 +209,7 @@ TABLE_A_2019 = (
         ),
     ),
     Block(
-        "第二十条第（五）项",
+        L("第二十条第（五）项", "Article 20, item (5)"),
         _DECISIONS_2019,
         (
             Node("licensing", L("行政许可", "Administrative licensing")),
@@ -202,16 +217,20 @@ TABLE_A_2019 = (
         ),
     ),
     Block(
-        "第二十条第（六）项",
+        L("第二十条第（六）项", "Article 20, item (6)"),
         _DECISIONS_2019,
         (
             Node("punishment", L("行政处罚", "Administrative penalties")),
             Node("coercion", L("行政强制", "Administrative coercion")),
         ),
     ),
-    Block("第二十条第（八）项", _ITEMS_2019, (Node("fees", L("行政事业性收费", "Administrative fees")),)),
     Block(
-        "第二十条第（九）项",
+        L("第二十条第（八）项", "Article 20, item (8)"),
+        _ITEMS_2019,
+        (Node("fees", L("行政事业性收费", "Administrative fees")),),
+    ),
+    Block(
+        L("第二十条第（九）项", "Article 20, item (9)"),
         (
             Column("items", L("采购项目数量", "Procurement items")),
             Column("amount", L("采购总金额", "Procurement amount"), "money"),
@@ -223,7 +242,10 @@ TABLE_A_2019 = (
 # --- table B ---------------------------------------------------------------------------
 
 TABLE_B_ROOT: Path = ("applications",)
-TABLE_B_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+TABLE_B_NOTE = L(
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "(In each column: I + II = III + IV)",
+)
 APPLICANTS = L("申请人情况", "Applicants")
 ORGANISATIONS = L("法人或其他组织", "Legal persons or other organisations")
 
@@ -457,8 +479,6 @@ FORMAT_SPECS: dict[str, Format] = {
     "2019": _format("2019", "国办公开办函〔2019〕60号", TABLE_A_2019, _OTHER_2019),
 }
 
-TABLE_A_ROOT: Path = ("proactive",)
-
 
 @dataclass(frozen=True)
 class CellInfo:
@@ -479,10 +499,8 @@ def cells(fmt: Format) -> dict[Path, CellInfo]:
     out: dict[Path, CellInfo] = {}
     for block in fmt.table_a:
         for row in block.rows:
-            base = TABLE_A_ROOT + (row.key,)
             for col in block.columns:
-                path = base if block.scalar else base + (col.key,)
-                out[path] = CellInfo(row.label, col.label, col.kind)
+                out[block.path(row, col)] = CellInfo(row.label, col.label, col.kind)
     for path, chain in fmt.table_b_leaves():
         row_label = full_label(chain)
         for col in TABLE_B_COLUMNS:
@@ -515,3 +533,173 @@ def row_label(fmt: Format, path: Path) -> Label | None:
     if len(path) == 1 and path[0] in SECTION_LABELS:
         return SECTION_LABELS[path[0]]
     return None
+
+
+# --- where each cell sits: the three tables as printed ----------------------------------
+
+Role = Literal["heading", "header", "label", "value", "note"]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of a printed table: where it starts, how far it spans, and what it holds.
+
+    A value cell carries the data path of its figure; a row label the data path
+    of its row (or group); a heading, header or note only its text.
+    """
+
+    row: int
+    col: int
+    role: Role
+    label: Label | None = None
+    path: Path = ()
+    rows: int = 1
+    cols: int = 1
+    align: Literal["center", "left"] = "center"
+    note: bool = False  # set as a note (楷体 in the blank form): the 勾稽 note and （二）部分公开's label
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table of the report as a grid of rows and columns, merges included."""
+
+    name: str  # "A", "B" or "C", in document order
+    section: str  # the key of the section the table belongs to
+    rows: int
+    cols: int
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a figure is printed: its table (0 for A, 1 for B, 2 for C), grid row and grid column."""
+
+    table: int
+    row: int
+    col: int
+
+
+TABLE_A_COLS = 4
+TABLE_B_LABEL_COLS = 3  # 一 / （三） / 1. : the depth of table B's rows
+
+
+def _a_span(block: Block, index: int) -> int:
+    """The last column of a block takes up what is left of the value columns."""
+    last = len(block.columns) - 1
+    return TABLE_A_COLS - 1 - last if index == last else 1
+
+
+def _grid_a(fmt: Format) -> Grid:
+    cells: list[GridCell] = []
+    r = 0
+    for block in fmt.table_a:
+        cells.append(GridCell(r, 0, "heading", block.heading, cols=TABLE_A_COLS))
+        cells.append(GridCell(r + 1, 0, "header", INFO_CONTENT))
+        cells += [
+            GridCell(r + 1, 1 + i, "header", col.label, cols=_a_span(block, i)) for i, col in enumerate(block.columns)
+        ]
+        for j, row in enumerate(block.rows, start=r + 2):
+            cells.append(GridCell(j, 0, "label", row.label, TABLE_A_ROOT + (row.key,)))
+            cells += [
+                GridCell(j, 1 + i, "value", path=block.path(row, col), cols=_a_span(block, i))
+                for i, col in enumerate(block.columns)
+            ]
+        r += 2 + len(block.rows)
+    return Grid("A", "proactive", r, TABLE_A_COLS, tuple(cells))
+
+
+def _grid_b(fmt: Format) -> Grid:
+    first = TABLE_B_LABEL_COLS  # the first number column
+    orgs = len(ORGANISATION_COLUMNS)
+    cells = [
+        GridCell(0, 0, "note", TABLE_B_NOTE, rows=3, cols=first, note=True),
+        GridCell(0, first, "header", APPLICANTS, cols=len(TABLE_B_COLUMNS)),
+        GridCell(1, first, "header", NATURAL_PERSON.label, rows=2),
+        GridCell(1, first + 1, "header", ORGANISATIONS, cols=orgs),
+        GridCell(1, first + 1 + orgs, "header", TOTAL.label, rows=2),
+    ]
+    cells += [GridCell(2, first + 1 + i, "header", col.label) for i, col in enumerate(ORGANISATION_COLUMNS)]
+    # label columns: each node spans the rows of its leaves; a leaf spans the label columns left of it
+    row = 3
+    placed: set[Path] = set()
+    for path, chain in fmt.table_b_leaves():
+        for depth, node in enumerate(chain):
+            node_path = TABLE_B_ROOT + tuple(n.key for n in chain[: depth + 1])
+            if node_path in placed:
+                continue
+            placed.add(node_path)
+            leaf = not node.children
+            cells.append(
+                GridCell(
+                    row,
+                    depth,
+                    "label",
+                    node.label,
+                    node_path,
+                    rows=sum(1 for _ in node.leaves()),
+                    cols=first - depth if leaf else 1,
+                    align="left" if leaf else "center",
+                    note=node.key == "partial",
+                )
+            )
+        cells += [GridCell(row, first + i, "value", path=path + (col.key,)) for i, col in enumerate(TABLE_B_COLUMNS)]
+        row += 1
+    return Grid("B", "applications", row, first + len(TABLE_B_COLUMNS), tuple(cells))
+
+
+def _grid_c() -> Grid:
+    width = len(TABLE_C_COLUMNS)
+    cells: list[GridCell] = []
+    col = 0
+    for node in TABLE_C_GROUPS:
+        group_path = TABLE_C_ROOT + ((node.key,) if node.key else ())
+        span = width * max(1, len(node.children))
+        cells.append(GridCell(0, col, "header", node.label, group_path, cols=span))
+        if not node.children:
+            cells += [GridCell(1, col + i, "header", c.label, rows=2) for i, c in enumerate(TABLE_C_COLUMNS)]
+        for j, child in enumerate(node.children):
+            start = col + j * width
+            cells.append(GridCell(1, start, "header", child.label, group_path + (child.key,), cols=width))
+            cells += [GridCell(2, start + i, "header", c.label) for i, c in enumerate(TABLE_C_COLUMNS)]
+        col += span
+    groups = [path for node in TABLE_C_GROUPS for path, _ in node.leaves(TABLE_C_ROOT)]
+    cells += [
+        GridCell(3, g * width + i, "value", path=path + (c.key,))
+        for g, path in enumerate(groups)
+        for i, c in enumerate(TABLE_C_COLUMNS)
+    ]
+    return Grid("C", "appeals", 4, col, tuple(cells))
+
+
+def grids(fmt: Format) -> tuple[Grid, Grid, Grid]:
+    """Tables A, B and C of ``fmt`` as printed, in document order."""
+    return _grid_a(fmt), _grid_b(fmt), _grid_c()
+
+
+GRIDS: dict[str, tuple[Grid, Grid, Grid]] = {name: grids(fmt) for name, fmt in FORMAT_SPECS.items()}
+
+POSITIONS: dict[str, dict[Path, Position]] = {
+    name: {
+        cell.path: Position(index, cell.row, cell.col)
+        for index, grid in enumerate(tables)
+        for cell in grid.cells
+        if cell.role == "value"
+    }
+    for name, tables in GRIDS.items()
+}
+
+
+def cell_path(fmt: Format, row: Path, column: str) -> Path | None:
+    """The data path of the figure of ``row`` under ``column``, or None where ``fmt`` has no such cell.
+
+    A row of a one-column block of table A holds its figure bare, so
+    ``proactive.licensing`` / ``decisions`` is ``proactive.licensing`` in 2021
+    and ``proactive.licensing.decisions`` in 2019.
+    """
+    for block in fmt.table_a:
+        for node in block.rows:
+            if TABLE_A_ROOT + (node.key,) == row:
+                col = next((c for c in block.columns if c.key == column), None)
+                return block.path(node, col) if col is not None else None
+    path = row + (column,)
+    return path if path in CELLS[fmt.name] else None

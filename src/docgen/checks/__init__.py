@@ -1,0 +1,57 @@
+"""Checking a report in one pass: the schema, the arithmetic, the text, plausibility and last year.
+
+:func:`check` computes a report's tables and placeholder values once, runs
+every check on them, and returns a :class:`~docgen.result.Result`: every
+issue found, and the report itself when none of them is an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..inputs import Source, load
+from ..issues import Issue, in_order
+from ..model import build_report, placeholder_values, tabulate
+from ..result import Result
+from .arithmetic import arithmetic
+from .context import Checking
+from .history import against_previous
+from .narrative import narrative
+from .plausibility import township
+from .schema import unknown_format, violations
+
+__all__ = ["check"]
+
+
+def check(source: Source | str | Path, *, previous: Source | None = None) -> Result:
+    """Every problem of ``source``, errors and warnings in the order of the file, and its report if it has no error.
+
+    ``source`` is a parsed report or the path of a report file; a file that
+    does not parse gives a result holding its syntax error.  A file that
+    cannot be read raises :class:`~docgen.FileError`.
+    """
+    if not isinstance(source, Source):
+        name = str(source)
+        try:
+            source = load(source)
+        except InputError as exc:
+            return Result(name, tuple(exc.issues), None)
+    data = source.data
+    tables = tabulate(data)
+    values = placeholder_values(data, tables)
+    checking = Checking(source, tables, values)
+    found: list[Issue] = list(source.issues)
+    if (bad_format := unknown_format(checking)) is not None:
+        return Result(source.name, (*found, bad_format), None)
+    schema_issues, refused = violations(checking)
+    found += schema_issues
+    found += arithmetic(checking, refused)
+    found += narrative(checking)
+    found += township(checking)
+    if previous is not None:
+        found += against_previous(checking, tabulate(previous.data))
+    issues = tuple(in_order(found))
+    if any(issue.is_error for issue in issues):
+        return Result(source.name, issues, None)
+    return Result(source.name, issues, build_report(data, tables, values))

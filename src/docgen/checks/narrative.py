@@ -1,0 +1,90 @@
+"""Checks of the report's text: placeholders, characters a document cannot hold, and figures it quotes (C8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..inputs import DataPath
+from ..issues import Issue
+from ..model import lookup
+from ..narrative import XML_FORBIDDEN, paragraphs, resolve
+from ..statute import Label
+from .context import Checking
+from .quotes import quoted_figures
+
+TEXT_FIELDS: tuple[DataPath, ...] = (
+    ("issuer",),
+    ("title",),
+    ("overview", "text"),
+    ("problems", "text"),
+    ("other_matters", "text"),
+)
+
+
+def narrative_texts(data: Any) -> Iterator[tuple[DataPath, str]]:
+    """Every piece of prose in the report, with its data path."""
+    for path in TEXT_FIELDS:
+        text = lookup(data, path)
+        if isinstance(text, str):
+            yield path, text
+    sections = lookup(data, ("overview", "sections"))
+    for index, section in enumerate(sections if isinstance(sections, list) else []):
+        for key in ("heading", "text"):
+            text = lookup(section, (key,))
+            if isinstance(text, str):
+                yield ("overview", "sections", index, key), text
+
+
+def narrative(check: Checking) -> Iterator[Issue]:
+    for path, text in narrative_texts(check.source.data):
+        # the issuer is where {issuer} comes from, so it holds no placeholders itself
+        resolved, unknown = (text, []) if path == ("issuer",) else resolve(text, check.values)
+        forbidden = sorted(set(XML_FORBIDDEN.findall(text)))
+        if forbidden:
+            shown = " ".join(f"U+{ord(c):04X}" for c in forbidden)
+            detail = Label(
+                f"含有文档不能容纳的控制字符 {shown}（常见于从 Word 粘贴的文字），生成时已删除",
+                f"holds characters a document cannot ({shown}, often pasted from Word); they are left out",
+            )
+            yield check.issue(path, "control-char", detail, found=shown, labels=(None, None))
+        for miss in unknown:
+            detail = Label(
+                f"未知的占位符 {miss.placeholder}，是否应为 {{{miss.suggestion}}}？",
+                f"unknown placeholder {miss.placeholder}; did you mean {{{miss.suggestion}}}?",
+            )
+            yield check.issue(
+                path,
+                "placeholder",
+                detail,
+                expected=miss.suggestion,
+                found=miss.path,
+                at=check.source.quoting(path, miss.placeholder),
+                labels=(None, None),
+            )
+        for paragraph in paragraphs(resolved):
+            yield from _quoted(check, path, paragraph)
+
+
+def _quoted(check: Checking, path: DataPath, paragraph: str) -> Iterator[Issue]:
+    tables = check.tables
+    for figure in quoted_figures(paragraph):
+        cells = figure.quote.paths(tables.format.name)
+        if cells is None:
+            continue  # the phrase names a cell this format does not have
+        actual = sum((tables.value(p) for p in cells), start=0)
+        if actual != figure.value:
+            snippet = figure.snippet
+            detail = Label(
+                f"正文“{snippet}”与表格不符：表格为 {actual}，正文为 {figure.value}",
+                f"the text “{snippet}” contradicts the tables: they say {actual}, the text {figure.value}",
+            )
+            yield check.issue(
+                path,
+                "C8",
+                detail,
+                expected=str(actual),
+                found=str(figure.value),
+                at=check.source.quoting(path, snippet),
+                labels=check.labels(cells[0]),
+            )

@@ -1,0 +1,13 @@
+"""The command line: one module a command, each parsing options, calling the library and mapping the outcome.
+
+Only :mod:`.app` knows exit codes and how a library error is printed.
+"""
+
+from __future__ import annotations
+
+from . import fonts, init, render, schema, templates, validate
+from .app import app
+
+__all__ = ["app"]
+
+COMMANDS = (fonts, init, render, schema, templates, validate)  # each registers itself on ``app``

@@ -1,0 +1,83 @@
+"""The Typer app, the options several commands share, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from ..errors import DocgenError, InputError
+from ..inputs import Source, load
+from ..statute import Label, Lang
+
+OK, INVALID, USAGE, FAILURE = 0, 1, 2, 3
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="政府信息公开工作年度报告：校验、生成 Word 文件。",
+    pretty_exceptions_enable=False,
+)
+
+
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class ReportFormat(StrEnum):
+    f2021 = "2021"
+    f2019 = "2019"
+
+
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of messages.")]
+FormatOption = Annotated[ReportFormat, typer.Option("--format", help="The report format: 2021 or 2019.")]
+PreviousOption = Annotated[
+    Path | None, typer.Option("--previous", help="Last year's report, for the carry-over and trend checks.")
+]
+
+
+def language(lang: Language) -> Lang:
+    return "en" if lang is Language.en else "zh"
+
+
+def err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def say(path: Path | str, what: Label, lang: Lang) -> None:
+    """A line on stderr about a file: ``out.docx: 已写入``."""
+    err(f"{path}: {what.text(lang)}")
+
+
+WRITTEN = Label("已写入", "written")
+
+
+def exit_code(exc: DocgenError) -> int:
+    """The one place an exception becomes an exit code."""
+    if isinstance(exc, InputError):
+        return INVALID
+    return FAILURE  # templates, rendering, files
+
+
+@contextmanager
+def handled(lang: Lang) -> Iterator[None]:
+    """Print a library error as its messages, in ``lang``, and exit with its code."""
+    try:
+        yield
+    except DocgenError as exc:
+        err(exc.message(lang))
+        raise typer.Exit(exit_code(exc)) from None
+
+
+def fail(message: Label, lang: Lang, code: int) -> NoReturn:
+    err(message.text(lang))
+    raise typer.Exit(code)
+
+
+def load_previous(previous: Path | None) -> Source | None:
+    return load(previous) if previous is not None else None

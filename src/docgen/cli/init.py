@@ -1,0 +1,45 @@
+"""``docgen init``: a starter report with every row present and labelled."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..files import write_atomic
+from ..outputs.starter import starter
+from ..resources import schema_path
+from ..statute import Label
+from .app import USAGE, WRITTEN, FormatOption, LangOption, Language, ReportFormat, app, fail, handled, language, say
+
+
+@app.command("init")
+def init_command(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.")] = None,
+    report_format: FormatOption = ReportFormat.f2021,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Write a starter report with every row present and labelled."""
+    chosen = language(lang)
+    target_dir = (output.parent if output else Path.cwd()).resolve()
+    schema_file = schema_path(report_format.value)
+    try:
+        ref = Path(os.path.relpath(schema_file, target_dir)).as_posix()
+    except ValueError:  # another drive on Windows
+        ref = schema_file.as_uri()
+    text = starter(report_format.value, schema_ref=ref)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        fail(
+            Label(f"{output}: 文件已存在；用 --force 覆盖", f"{output}: already exists; use --force to overwrite"),
+            chosen,
+            USAGE,
+        )
+    with handled(chosen):
+        write_atomic(output, text.encode("utf-8"))
+    say(output, WRITTEN, chosen)

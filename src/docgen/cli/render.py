@@ -1,0 +1,43 @@
+"""``docgen render``: a checked report as its Word file, and its PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..checks import check
+from .app import INVALID, WRITTEN, LangOption, Language, PreviousOption, app, err, handled, language, load_previous, say
+
+
+@app.command("render")
+def render_command(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="The report, TOML or JSON.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.")] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the .docx (LibreOffice).")] = False,
+    previous: PreviousOption = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
+    chosen = language(lang)
+    target = output or input_file.with_suffix(".docx")
+    with handled(chosen):
+        result = check(input_file, previous=load_previous(previous))
+        for issue in result.issues:
+            err(issue.format(chosen))
+        if result.report is None:
+            raise typer.Exit(INVALID)
+        from ..outputs.docx.template import PreparedTemplate, default_template, render  # the Word stack, only here
+        from ..outputs.pdf import Converter
+
+        fmt = result.report.format
+        prepared = PreparedTemplate.from_path(template, fmt) if template else default_template(fmt.name)
+        data = render(result.report, template=prepared, output=target)
+        say(target, WRITTEN, chosen)
+        if pdf:
+            pdf_target = target.with_suffix(".pdf")
+            with Converter() as converter:
+                converter.convert(data, pdf_target)
+            say(pdf_target, WRITTEN, chosen)

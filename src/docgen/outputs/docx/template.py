@@ -1,0 +1,356 @@
+"""Merging a report into a docxtpl template: prepared once, rendered many times, from any thread.
+
+A plain docxtpl render re-reads the template, re-runs its XML clean-up,
+recompiles the Jinja source, re-serialises and re-compresses every part on
+each call.  A :class:`PreparedTemplate` does all of that once: a render is the
+Jinja pass over the parts that hold tags, the two post-processing steps of
+docxtpl a template needs (a tab or line break in the text, a table whose
+columns a loop changes), a check that the result is well-formed XML (a
+template whose tags cut across paragraphs and tables is an error, not a
+file Word cannot open), and a zip in which only the rendered parts are
+compressed anew.  The text and cells are docxtpl's (a test compares them).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from ...errors import FileError, TemplateError
+from ...files import write_atomic
+from ...model import Report
+from ...narrative import closest
+from ...resources import resource_dir
+from ...statute import CELLS, FORMAT_SPECS, Format, Label
+from .package import Entry, archive, read_entries
+from .page import CHAR_PITCH, STYLE_SIGNATURE, signature_indents
+
+_NUMERALS = "一二三四五六七八九十"
+_DOCUMENT = "word/document.xml"
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+# docxtpl starts each paragraph on a line of its own for Jinja's sake, and joins them again after
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_PARAGRAPH_ON_ITS_LINE = re.compile(r"\n<w:p([ >])")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RENDERED_PARTS = ("/header", "/footer")
+# docxtpl's escapes for a literal brace in a template: {_{ prints {{ and so on
+_DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+# characters docxtpl's resolve_listing turns into a tab, a line or page break, or a new paragraph
+_LISTING = ("\t", "\n", "\a", "\f")
+# docxtpl tags that change how many cells a table row has; only then are its tables fixed up after a render
+_TABLE_SHAPING = re.compile(r"\{%-?\s*(?:tc\s|colspan\s|hm\s*-?%\})|\{%tc\s")
+
+
+class _Environment(SandboxedEnvironment):
+    """Jinja's sandbox, where ``a.b`` on a mapping reads its key before any method of the same name.
+
+    Jinja resolves ``procurement.items`` to the dict method ``items`` before the
+    key ``items``; a report's figures are keys, so here the key wins, for every
+    key that shares a name with a method (``items``, ``keys``, ``values``,
+    ``get``, ``copy``, ``update``, ``pop``...), in any template.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+def environment() -> jinja2.Environment:
+    """Jinja as docgen renders: sandboxed, autoescaped, keys before methods, an undefined name an error."""
+    return _Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def template_path(fmt: str) -> Path:
+    return resource_dir("templates") / f"report-{fmt}.docx"
+
+
+# --- the data a template sees -----------------------------------------------------------
+
+
+def _chinese_number(n: int) -> str:
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
+def _nest(flat: Mapping[tuple[str, ...], str]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for path, value in flat.items():
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return tree
+
+
+class SignatureBlock:
+    """The issuing body and the date as two paragraphs placed by GB/T 9704-2012, 7.3.5.2.
+
+    A template prints it with ``{{p signature }}``: the paragraph holding the tag
+    becomes the two paragraphs, in the 落款 style, with right indents computed
+    from the widths of the name and the date.
+    """
+
+    def __init__(self, issuer: str, date: str) -> None:
+        self.issuer = issuer
+        self.date = date
+
+    def __html__(self) -> str:
+        lines = zip((self.issuer, self.date), signature_indents(self.issuer, self.date), strict=True)
+        return "".join(
+            f'<w:p><w:pPr><w:pStyle w:val="{STYLE_SIGNATURE}"/><w:ind w:right="{round(chars * CHAR_PITCH)}"/>'
+            f'</w:pPr><w:r><w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r></w:p>'
+            for text, chars in lines
+        )
+
+    def __str__(self) -> str:
+        return f"{self.issuer}\n{self.date}"
+
+
+def context(report: Report) -> dict[str, Any]:
+    """Everything a template may print, as strings: blank cells are empty, the rest as written or computed."""
+    data = _nest({path: cell.text for path, cell in report.tables.cells.items()})
+    return {
+        **data,
+        "format": report.format.name,
+        "year": report.year,
+        "issuer": report.issuer,
+        "title": report.title,
+        "date": report.date_text,
+        "signature": SignatureBlock(report.issuer, report.date_text),
+        "overview": list(report.overview),
+        "sections": [
+            {"number": _chinese_number(i), "heading": s.heading, "paragraphs": list(s.paragraphs)}
+            for i, s in enumerate(report.sections, start=1)
+        ],
+        "problems": list(report.problems),
+        "other_matters": list(report.other_matters),
+    }
+
+
+_SCALARS = (
+    "format",
+    "year",
+    "issuer",
+    "title",
+    "date",
+    "signature",
+    "overview",
+    "sections",
+    "problems",
+    "other_matters",
+)
+
+
+@cache
+def variables(fmt_name: str) -> frozenset[str]:
+    """Every dotted name a template for ``fmt_name`` may use, and each of its prefixes."""
+    names: set[str] = set(_SCALARS)
+    for path in CELLS[fmt_name]:
+        for end in range(1, len(path) + 1):
+            names.add(".".join(path[:end]))
+    return frozenset(names)
+
+
+# --- checking a template ----------------------------------------------------------------
+
+
+def _chains(node: nodes.Node, free: set[str]) -> Iterator[str]:
+    """Dotted names rooted in a variable the template does not define itself."""
+    parts: list[str] = []
+    current = node
+    while isinstance(current, nodes.Getattr | nodes.Getitem):
+        if isinstance(current, nodes.Getattr):
+            parts.append(current.attr)
+        elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
+            parts.append(current.arg.value)
+        else:
+            break
+        current = current.node
+    if isinstance(current, nodes.Name) and current.ctx == "load" and current.name in free:
+        yield ".".join([current.name, *reversed(parts)])
+        if current is not node:
+            return
+    for child in node.iter_child_nodes():
+        yield from _chains(child, free)
+
+
+def check_sources(sources: Mapping[str, str], fmt_name: str) -> list[Label]:
+    """Problems with the Jinja sources of a template's parts, each naming the closest valid variable."""
+    env = environment()
+    known = variables(fmt_name)
+    problems: list[Label] = []
+    for part, source in sources.items():
+        try:
+            tree = env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(
+                Label(f"{part}：模板语法错误：{exc.message}", f"{part}: template syntax error: {exc.message}")
+            )
+            continue
+        free = set(meta.find_undeclared_variables(tree))
+        for name in _chains(tree, free):
+            if name not in known:
+                guess = closest(name, sorted(known))
+                problems.append(
+                    Label(
+                        f"{{{{ {name} }}}}：未知的变量，是否应为 {{{{ {guess} }}}}？",
+                        f"{{{{ {name} }}}}: unknown variable; did you mean {{{{ {guess} }}}}?",
+                    )
+                )
+    return list(dict.fromkeys(problems))
+
+
+# --- preparing and rendering ------------------------------------------------------------
+
+
+def _unreadable(name: str, exc: Exception) -> TemplateError:
+    return TemplateError(
+        template=name, problems=[Label(f"不是可读的 .docx 文件：{exc}", f"not a readable .docx file: {exc}")]
+    )
+
+
+class PreparedTemplate:
+    """A template read, cleaned and compiled once; :meth:`render` is safe from several threads at once."""
+
+    def __init__(self, docx: bytes, *, name: str, fmt: Format) -> None:
+        self.name = name
+        self.format = fmt
+        try:
+            tpl = DocxTemplate(io.BytesIO(docx))
+            tpl.init_docx()
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            raise _unreadable(name, exc) from None
+        self._tpl = tpl  # only its pure helpers (fix_tables, resolve_listing) are used after this
+        raw = {_DOCUMENT: tpl.get_xml()}
+        for rel in tpl.docx.part.rels.values():
+            if rel.reltype.endswith(_RENDERED_PARTS) and not rel.is_external:
+                part = rel.target_part
+                raw[str(part.partname).lstrip("/")] = etree.tostring(etree.fromstring(part.blob), encoding="unicode")
+        sources = {part: tpl.patch_xml(xml) for part, xml in raw.items()}
+        sources = {part: xml for part, xml in sources.items() if part == _DOCUMENT or "{{" in xml or "{%" in xml}
+        problems = check_sources(sources, fmt.name)
+        if problems:
+            raise TemplateError(template=name, problems=problems)
+        env = environment()
+        self._templates = {part: env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", src)) for part, src in sources.items()}
+        self._fix_tables = bool(_TABLE_SHAPING.search(raw[_DOCUMENT]))
+        saved = io.BytesIO()
+        tpl.docx.save(saved)
+        entries = read_entries(saved.getvalue())
+        self._entries = [(name, None if name in self._templates else Entry.of(name, blob)) for name, blob in entries]
+        shell = etree.fromstring(dict(entries)[_DOCUMENT])
+        body = shell.find(f"{_W}body")
+        if body is None:
+            raise _unreadable(name, ValueError("word/document.xml has no body"))
+        marker = etree.Comment("body")
+        body.addprevious(marker)
+        shell.remove(body)
+        self._head, self._tail = etree.tostring(shell, encoding="UTF-8", standalone=True).split(b"<!--body-->")
+
+    @classmethod
+    def from_path(cls, path: str | Path, fmt: Format) -> PreparedTemplate:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise FileError.from_os(str(path), exc) from None
+        return cls(data, name=str(path), fmt=fmt)
+
+    def _render_part(self, part: str, values: Mapping[str, Any]) -> str:
+        try:
+            xml = self._templates[part].render(values)
+        except jinja2.UndefinedError as exc:
+            said = exc.message or ""
+            raise TemplateError(template=self.name, problems=[Label(f"{part}：{said}", f"{part}: {said}")]) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(template=self.name, problems=[Label(f"{part}：{exc}", f"{part}: {exc}")]) from None
+        xml = _PARAGRAPH_ON_ITS_LINE.sub(r"<w:p\1", xml)
+        for escaped, plain in _DOCXTPL_ESCAPES:
+            xml = xml.replace(escaped, plain)
+        if any(ch in xml for ch in _LISTING):
+            xml = str(self._tpl.resolve_listing(xml))
+        return xml
+
+    def _part(self, part: str, values: Mapping[str, Any]) -> bytes:
+        xml = self._render_part(part, values)
+        if part != _DOCUMENT:
+            return self._well_formed(part, _DECLARATION + xml.encode("utf-8"))
+        data = self._well_formed(part, self._head + xml.encode("utf-8") + self._tail)
+        if not self._fix_tables:
+            return data
+        return (
+            self._head + etree.tostring(self._tpl.fix_tables(xml), encoding="UTF-8", xml_declaration=False) + self._tail
+        )
+
+    def _well_formed(self, part: str, data: bytes) -> bytes:
+        try:
+            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            said = str(exc)
+            raise TemplateError(
+                template=self.name,
+                problems=[
+                    Label(
+                        f"{part}：模板的标签跨越了段落或表格，生成的文档不完整：{said}",
+                        f"{part}: the template's tags cut across paragraphs or tables; the document is broken: {said}",
+                    )
+                ],
+            ) from None
+        return data
+
+    def render(self, report: Report) -> bytes:
+        """The report as .docx bytes; equal reports give equal bytes."""
+        if report.format.name != self.format.name:
+            mine, theirs = self.format.name, report.format.name
+            raise TemplateError(
+                template=self.name,
+                problems=[
+                    Label(
+                        f"模板为 {mine} 年格式，报告为 {theirs} 年格式",
+                        f"the template is for the {mine} format, the report in the {theirs} format",
+                    )
+                ],
+            )
+        values = context(report)
+        return archive(
+            entry if entry is not None else Entry.of(name, self._part(name, values)) for name, entry in self._entries
+        )
+
+
+@cache
+def default_template(fmt_name: str) -> PreparedTemplate:
+    """The shipped template of a format, prepared once per process."""
+    return PreparedTemplate.from_path(template_path(fmt_name), FORMAT_SPECS[fmt_name])
+
+
+def render(
+    report: Report,
+    *,
+    template: PreparedTemplate | str | Path | None = None,
+    output: str | Path | None = None,
+) -> bytes:
+    """Render ``report`` to .docx bytes, and write them atomically to ``output`` when given."""
+    if template is None:
+        prepared = default_template(report.format.name)
+    elif isinstance(template, PreparedTemplate):
+        prepared = template
+    else:
+        prepared = PreparedTemplate.from_path(template, report.format)
+    data = prepared.render(report)
+    if output is not None:
+        write_atomic(output, data)
+    return data

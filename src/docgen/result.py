@@ -1,0 +1,37 @@
+"""What checking a report gives: every issue, and the report when none of them is an error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import InputError
+from .issues import Issue
+from .model import Report
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of checking one report; errors and warnings are never dropped."""
+
+    source: str  # the name messages use for the report
+    issues: tuple[Issue, ...]
+    report: Report | None  # None when any issue is an error
+
+    @property
+    def ok(self) -> bool:
+        """True when the report has no error (warnings allowed) and can be rendered."""
+        return self.report is not None
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.is_error)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if not i.is_error)
+
+    def require(self) -> Report:
+        """The report, or :class:`~docgen.InputError` listing the errors."""
+        if self.report is None:
+            raise InputError(issues=self.errors)
+        return self.report
