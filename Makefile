@@ -39,8 +39,10 @@ lint: $(VENV)/.test
 	$(BIN)/mypy
 
 bench: $(VENV)/.test
+	$(BIN)/python -m benchmarks.bench_import
 	$(BIN)/python -m benchmarks.bench_validate
 	$(BIN)/python -m benchmarks.bench_render
+	$(BIN)/python -m benchmarks.bench_pdf
 
 # Page images of the seed replica, for a person to look at (needs LibreOffice and poppler-utils).
 pages: $(VENV)/.demo

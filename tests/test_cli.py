@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,33 @@ def test_missing_sections_are_named_by_their_official_headings(runner: CliRunner
         f"{path}:1: [schema] 四、政府信息公开行政复议、行政诉讼情况：缺少必填项 “appeals”" in result.stdout.splitlines()
     )
     assert f"{path}:1: [schema] 二、主动公开政府信息情况：缺少必填项 “proactive”" in result.stdout.splitlines()
+
+
+def _imported(*args: str) -> set[str]:
+    """The top-level packages a fresh interpreter imports to run ``args``, read from ``-X importtime``."""
+    done = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return {name.split(".")[0] for name in lines}
+
+
+WORD_STACK = {"docx", "docxtpl", "lxml", "jinja2"}
+
+
+def test_validate_and_import_load_no_word_library() -> None:
+    """Checking reports stays light: neither ``import docgen`` nor ``docgen validate`` loads the Word stack."""
+    validate = _imported("-m", "docgen", "validate", *map(str, EXAMPLES))
+    assert "docgen" in validate and "jsonschema" in validate
+    assert not validate & WORD_STACK
+    assert not _imported("-c", "import docgen") & WORD_STACK
+    assert _imported("-c", "import docgen; docgen.render") >= WORD_STACK  # and render does
+
+
+def test_english_reaches_file_errors(runner: CliRunner, tmp_path: Path) -> None:
+    """--lang en turns a file error into English too, not only the issues."""
+    absent = tmp_path / "absent.toml"
+    result = runner.invoke(app, ["render", str(absent), "--lang", "en"])
+    assert result.exit_code == 3
+    assert result.stderr.strip() == f"{absent}: no such file or directory"
+    chinese = runner.invoke(app, ["render", str(absent)])
+    assert chinese.stderr.strip() == f"{absent}: 文件或目录不存在"

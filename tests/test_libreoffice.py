@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from typer.testing import CliRunner
 
+import docgen
 from docgen.cli import app
 from docgen.outputs.docx.template import render
-from docgen.outputs.pdf import Converter, soffice
+from docgen.outputs.pdf import Converter, soffice, uno_python
 
 from .conftest import EXAMPLES, report_of
 
@@ -114,3 +118,129 @@ def test_fonts_lists_each_official_font(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for font in ("方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "宋体"):
         assert font in result.stdout
+
+
+# --- the page as GB/T 9704 sets it, measured in LibreOffice's PDF ---------------------------------
+
+
+def _pdf_of(converter: Converter, county: Path, tmp_path: Path, old: str, new: str) -> Path:
+    text = county.read_text(encoding="utf-8")
+    assert old in text
+    source = tmp_path / "report.toml"
+    source.write_text(text.replace(old, new, 1), encoding="utf-8")
+    target = tmp_path / "report.pdf"
+    converter.convert(render(report_of(source)), target)
+    return target
+
+
+@needs_libreoffice
+@needs_poppler
+def test_a_full_line_holds_28_characters(converter: Converter, county: Path, tmp_path: Path) -> None:
+    """A paragraph opening with 100 characters: 26 after the two-character indent, then 28 a line (版心 28 x 22)."""
+    pdf = _pdf_of(converter, county, tmp_path, "严格落实公开前保密审查", "国" * 100)
+    lines = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    runs = [len(line) for line in lines.splitlines() if line and set(line) == {"国"}]
+    assert runs == [26, 28, 28]  # the fourth line goes on with the rest of the paragraph
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    x_min: float
+    x_max: float
+    y_min: float
+
+
+def _words(pdf: Path, page: int) -> list[_Word]:
+    """Words of one page with their boxes, from ``pdftotext -bbox`` (points from the page's top left)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [_Word(m[4], float(m[1]), float(m[3]), float(m[2])) for m in re.finditer(pattern, html)]
+
+
+@needs_libreoffice
+@needs_poppler
+def test_signature_block_is_placed_as_gbt_9704_says(pdfs: dict[str, Path]) -> None:
+    """金殿镇人民政府 over 2025年1月8日: the date starts two characters right of the name, both right of centre.
+
+    The date (six characters wide) would end one character from the margin, so
+    it keeps two and the name ends three from the margin (7.3.5.2).
+    """
+    pdf = pdfs["jindian-2024"]
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    last = int(re.search(r"Pages:\s+(\d+)", pages)[1])  # type: ignore[index]
+    words = _words(pdf, last)
+    name = next(w for w in words if w.text == "金殿镇人民政府")
+    date = min((w for w in words if w.y_min > name.y_min), key=lambda w: (w.y_min, w.x_min))
+    char = 15.75  # a 16 pt character set 0.25 pt narrower
+    right_edge = (210 - 26) / 25.4 * 72  # the right margin, in points from the page's left edge
+    assert date.text.startswith("2025")
+    assert date.x_min - name.x_min == pytest.approx(2 * char, abs=1.5)
+    assert right_edge - name.x_max == pytest.approx(3 * char, abs=1.5)
+
+
+# --- one LibreOffice for many documents -----------------------------------------------------------
+
+
+def _running(marker: str) -> list[str]:
+    """Command lines of live processes that mention ``marker``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in text:
+            found.append(text)
+    return found
+
+
+@needs_libreoffice
+def test_many_documents_go_through_one_libreoffice(converter: Converter, pdfs: dict[str, Path]) -> None:
+    """Every example went through the module's converter; one more document does not start another LibreOffice."""
+    assert converter.backend == "uno", "python3-uno is missing: .ci/run installs it"
+    worker = converter._state.worker
+    assert worker is not None and worker.poll() is None
+    assert converter.to_pdf(render(report_of(EXAMPLES[0]))).startswith(b"%PDF-")
+    assert converter._state.worker is worker
+
+
+def _fake_soffice(folder: Path, body: str) -> None:
+    program = folder / "soffice"
+    program.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    program.chmod(0o755)
+
+
+@pytest.mark.parametrize("backend", ["soffice", "uno"])
+def test_a_hanging_libreoffice_is_stopped_with_a_message(
+    backend: Literal["soffice", "uno"], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A LibreOffice that never answers is killed after the timeout; nothing of it keeps running."""
+    _fake_soffice(tmp_path, "sleep 600")
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    if backend == "uno" and uno_python(str(tmp_path / "soffice")) is None:
+        pytest.skip("no Python with LibreOffice's uno bridge: .ci/run installs python3-uno")
+    with Converter(backend=backend, timeout=1, start_timeout=1) as hanging:
+        with pytest.raises(docgen.RenderError) as caught:
+            hanging.to_pdf(b"not read")
+        assert "超时" in caught.value.message("zh") and "longer than" in caught.value.message("en")
+        folder = hanging._state.folder
+    assert _running(str(tmp_path / "soffice")) == []
+    assert folder is not None and not folder.exists()
+
+
+def test_a_result_that_is_not_a_pdf_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A converter that writes random bytes as the PDF: an error, and no file at the output."""
+    # the last argument is the document; write 4 KiB of noise where its PDF belongs
+    noise = 'for last; do :; done; head -c 4096 /dev/urandom > "$(dirname "$last")/$(basename "$last" .docx).pdf"'
+    _fake_soffice(tmp_path, noise)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    target = tmp_path / "out.pdf"
+    with Converter(backend="soffice") as converter, pytest.raises(docgen.RenderError, match="PDF"):
+        converter.convert(b"PK", target)
+    assert not target.exists()

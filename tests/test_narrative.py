@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.checks.quotes import number
+from docgen.checks.quotes import QUOTES, number
 from docgen.narrative import paragraphs, resolve
+from docgen.statute import CELLS, FORMATS
 
 VALUES = {"issuer": "金殿镇人民政府", "year": "2024", "applications.received.total": "3"}
 
@@ -51,3 +53,22 @@ def test_paragraphs_split_on_blank_lines_and_join_chinese_lines_without_spaces()
 
 def test_chinese_numerals() -> None:
     assert [number(t) for t in ("5", "两", "十", "十二", "二十", "一百零五", "三十四")] == [5, 2, 10, 12, 20, 105, 34]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_quoted_phrase_names_cells_of_the_statute(fmt: str) -> None:
+    """Each C8 phrase's data paths resolve to cells of the format: a misspelt path fails here, not silently."""
+    for quote in QUOTES:
+        paths = quote.paths(fmt)
+        assert paths is not None, (quote.cells, fmt)
+        assert all(path in CELLS[fmt] for path in paths)
+
+
+def test_a_misspelt_quote_path_does_not_resolve() -> None:
+    """The check above can fail: a path the statute lacks resolves to nothing."""
+    import re
+
+    from docgen.checks.quotes import Quote
+    from docgen.statute import Label
+
+    assert Quote(re.compile("x"), ("applications.recieved.total",), Label("", "")).paths("2021") is None

@@ -156,19 +156,25 @@ def test_render_matches_a_plain_docxtpl_render() -> None:
 
 
 def test_threads_render_the_same_bytes() -> None:
+    """Eight threads released at once render through one prepared template; each returns the single-thread bytes."""
     reports = [_report(p) for p in EXAMPLES if docgen.load(p).data.get("format", "2021") == "2021"]
     expected = [render(r) for r in reports]
+    workers = 8
+    start = threading.Barrier(workers)
     results: dict[int, list[bytes]] = {}
 
     def work(n: int) -> None:
-        results[n] = [render(r) for r in reports for _ in range(3)][::3]
+        start.wait()  # all threads render at the same moment, not one after another
+        results[n] = [render(r) for _ in range(3) for r in reports]
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
-    assert all(r == expected for r in results.values())
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(results) == list(range(workers)), "a thread did not return"
+    assert all(r == expected * 3 for r in results.values())
 
 
 def _custom_template(tmp_path: Path, old: str, new: str) -> Path:
@@ -249,3 +255,30 @@ def test_write_failure_leaves_nothing_behind(runner: CliRunner, tmp_path: Path) 
 
 def test_default_template_is_prepared_once() -> None:
     assert default_template("2021") is default_template("2021")
+
+
+@pytest.mark.parametrize(
+    ("issuer", "date", "indents"),
+    [
+        ("某县人民政府办公室", "2025年1月8日", (17.0, 19.0)),  # the name is longer: it ends two from the margin
+        ("某局", "2025年12月28日", (17.0, 19.0)),  # the date is longer: it ends two from the margin
+        ("金殿镇人民政府", "2025年1月8日", (18.0, 20.0)),  # one character longer: the date still keeps two
+    ],
+)
+def test_signature_lines_follow_gbt_9704(issuer: str, date: str, indents: tuple[float, float]) -> None:
+    """The date starts two characters right of the name; whichever reaches further right ends two from the margin."""
+    from docgen.outputs.docx.page import LINE_CHARS, signature_indents, text_width
+
+    name_left, date_left = signature_indents(issuer, date)
+    assert (name_left, date_left) == indents
+    assert date_left - name_left == 2
+    assert min(LINE_CHARS - name_left - text_width(issuer), LINE_CHARS - date_left - text_width(date)) == 2
+
+
+def test_rendered_signature_paragraphs_carry_their_indents() -> None:
+    """The 落款 paragraphs of the seed replica: the name, then the date, two characters (632 twips) further right."""
+    doc = Document(io.BytesIO(render(_report(JINDIAN))))
+    name, day = [p for p in doc.paragraphs if p.style is not None and p.style.name == "落款"]
+    assert (name.text, day.text) == ("金殿镇人民政府", "2025年1月8日")
+    assert name.paragraph_format.left_indent is not None and day.paragraph_format.left_indent is not None
+    assert day.paragraph_format.left_indent.twips - name.paragraph_format.left_indent.twips == 632

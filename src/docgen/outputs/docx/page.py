@@ -37,16 +37,20 @@ def text_width(text: str) -> float:
 
 
 def signature_indents(issuer: str, date: str) -> tuple[float, float]:
-    """Right indents of the 署名 line and the 成文日期 line, in characters (GB/T 9704-2012, 7.3.5.2).
+    """Left indents of the 署名 line and the 成文日期 line, in characters (GB/T 9704-2012, 7.3.5.2).
 
-    The issuing body is set two characters from the right margin and the date
-    on the next line, starting two characters right of the body's first
-    character.  When that would bring the date closer than two characters to
-    the margin (a date longer than the name), the date keeps two and the name
-    moves left to keep the two-character step.
+    The issuing body ends two characters from the right margin, and the date on
+    the next line starts two characters right of the body's first character.
+    When that would bring the date closer than two characters to the margin (a
+    date longer than the name), the date keeps two and the name moves left to
+    keep the two-character step.  Both lines are set flush left from these
+    indents, so the step between their first characters is exact whatever the
+    viewer adds between digits and Chinese; only the name's width is estimated,
+    and a name is nearly always Chinese, one character each.
     """
     name, day = text_width(issuer), text_width(date)
-    date_right = name - day  # the date starts where the name starts, less two characters
-    if date_right >= SIGNATURE_INDENT:
-        return float(SIGNATURE_INDENT), date_right
-    return day + 2 * SIGNATURE_INDENT - name, float(SIGNATURE_INDENT)
+    name_right = float(SIGNATURE_INDENT)
+    if name - day < SIGNATURE_INDENT:  # the date would end closer than two characters to the margin
+        name_right = day + 2 * SIGNATURE_INDENT - name
+    name_left = max(0.0, LINE_CHARS - name_right - name)
+    return name_left, name_left + SIGNATURE_INDENT

@@ -101,8 +101,8 @@ class SignatureBlock:
     """The issuing body and the date as two paragraphs placed by GB/T 9704-2012, 7.3.5.2.
 
     A template prints it with ``{{p signature }}``: the paragraph holding the tag
-    becomes the two paragraphs, in the 落款 style, with right indents computed
-    from the widths of the name and the date.
+    becomes the two paragraphs, in the 落款 style, indented as the widths of the
+    name and the date require.
     """
 
     def __init__(self, issuer: str, date: str) -> None:
@@ -112,8 +112,9 @@ class SignatureBlock:
     def __html__(self) -> str:
         lines = zip((self.issuer, self.date), signature_indents(self.issuer, self.date), strict=True)
         return "".join(
-            f'<w:p><w:pPr><w:pStyle w:val="{STYLE_SIGNATURE}"/><w:ind w:right="{round(chars * CHAR_PITCH)}"/>'
-            f'</w:pPr><w:r><w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r></w:p>'
+            f'<w:p><w:pPr><w:pStyle w:val="{STYLE_SIGNATURE}"/><w:ind w:left="{round(chars * CHAR_PITCH)}"/>'
+            f'<w:jc w:val="left"/></w:pPr><w:r><w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t>'
+            "</w:r></w:p>"
             for text, chars in lines
         )
 
