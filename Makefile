@@ -44,11 +44,14 @@ bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.bench_render
 	$(BIN)/python -m benchmarks.bench_pdf
 
-# Page images of the seed replica, for a person to look at (needs LibreOffice and poppler-utils).
+# Page images of every example, the seed replica first, for a person to look at (needs LibreOffice and poppler-utils).
 pages: $(VENV)/.demo
 	@mkdir -p $(OUT)/pages
-	$(BIN)/docgen render examples/jindian-2024.toml -o $(OUT)/jindian-2024.docx --pdf
-	pdftoppm -r 80 -png $(OUT)/jindian-2024.pdf $(OUT)/pages/jindian-2024
+	@for f in $(EXAMPLES); do \
+	  name=$$(basename $$f .toml); \
+	  $(BIN)/docgen render $$f -o $(OUT)/$$name.docx --pdf || exit 1; \
+	  pdftoppm -r 80 -png $(OUT)/$$name.pdf $(OUT)/pages/$$name || exit 1; \
+	done
 	@ls -1 $(OUT)/pages
 
 # Regenerate the committed schemas and templates from the statutory structure.

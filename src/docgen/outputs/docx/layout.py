@@ -372,7 +372,11 @@ def _properties(doc: DocumentObject, fmt: Format) -> None:
     props.author = "docgen"
     props.last_modified_by = "docgen"
     props.title = f"政府信息公开工作年度报告（{fmt.name}年格式）"
-    props.comments = f"docgen 模板：{fmt.notice}。花括号内为填入的数据，可修改版式，勿改变量名。"
+    props.comments = (
+        f"docgen 模板：{fmt.notice}。花括号内为填入的数据，可修改版式，勿改变量名。"
+        "正文每字紧缩0.25磅，使满行恰为28字（字符网格在LibreOffice中每行只排14字）；"
+        "段落标签 p signature 按GB/T 9704-2012第7.3.5.2条排发文机关署名和成文日期。"
+    )
     props.created = FIXED_TIME
     props.modified = FIXED_TIME
     props.revision = 1
