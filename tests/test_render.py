@@ -17,12 +17,13 @@ from docgen.cli import app
 from docgen.outputs.docx.layout import B_WIDTHS, C_WIDTHS, build
 from docgen.outputs.docx.page import TEXT_WIDTH
 from docgen.outputs.docx.template import PreparedTemplate, default_template, render, template_path
-from docgen.statute import FORMAT_SPECS, FORMATS
-from docgen.testing import document_texts
+from docgen.statute import FORMAT_SPECS, FORMATS, GRIDS, POSITIONS, TABLE_B_COLUMNS
+from docgen.testing import document_texts, table_grids
 
 from .conftest import EXAMPLES, ROOT, SEED, needs_seed, report_of
 
 JINDIAN = ROOT / "examples" / "jindian-2024.toml"
+HEDONG = ROOT / "examples" / "hedong-district-2020.toml"
 
 
 def _report(path: Path) -> docgen.Report:
@@ -83,24 +84,54 @@ def test_page_numbers_odd_right_even_left() -> None:
         assert footer.style.font.size.pt == 14
 
 
-def test_tables_fit_the_text_width_with_official_merges() -> None:
-    doc = Document(io.BytesIO(render(_report(JINDIAN))))
-    _, table_b, table_c = doc.tables
+_SPANS = {  # rows each group label of table B spans, as the notices print them
+    "2021": {
+        "三、本年度办理结果": 22,
+        "（三）不予公开": 8,
+        "（四）无法提供": 3,
+        "（五）不予处理": 5,
+        "（六）其他处理": 3,
+    },
+    "2019": {
+        "三、本年度办理结果": 20,
+        "（三）不予公开": 8,
+        "（四）无法提供": 3,
+        "（五）不予处理": 5,
+        "（六）其他处理": 1,
+    },
+}
+
+
+@pytest.mark.parametrize(("fmt", "example"), [("2021", JINDIAN), ("2019", HEDONG)])
+def test_tables_have_the_official_shape_and_merges(fmt: str, example: Path) -> None:
+    """Table B is 3 + 25 rows (3 + 23 in 2019) by 10, table C 4 by 15, and every merge of the grids is drawn."""
+    doc = Document(io.BytesIO(render(_report(example))))
     assert sum(B_WIDTHS) == sum(C_WIDTHS) == TEXT_WIDTH
-    assert len(table_b.rows) == 3 + 25 and len(table_b.columns) == 10
-    assert len(table_c.rows) == 4 and len(table_c.columns) == 15
-    # 三、本年度办理结果 spans the 22 result rows; （三）不予公开 spans its 8 sub-items
-    assert table_b.cell(5, 0)._tc is table_b.cell(26, 0)._tc
-    assert table_b.cell(7, 1)._tc is table_b.cell(14, 1)._tc
-    assert table_b.cell(0, 0).text.startswith("（本列数据的勾稽关系为")
-    assert table_c.cell(0, 5).text == "行政诉讼" and table_c.cell(1, 5).text == "未经复议直接起诉"
+    _, grid_b, grid_c = GRIDS[fmt]
+    assert (grid_b.rows, grid_b.cols) == (3 + (25 if fmt == "2021" else 23), 10)
+    assert (grid_c.rows, grid_c.cols) == (4, 15)
+    spans = {c.label.zh: c.rows for c in grid_b.cells if c.label and c.label.zh in _SPANS[fmt]}
+    assert spans == _SPANS[fmt]
+    for table, grid in zip(doc.tables, GRIDS[fmt], strict=True):
+        assert (len(table.rows), len(table.columns)) == (grid.rows, grid.cols)
+        for cell in grid.cells:
+            first = table.cell(cell.row, cell.col)
+            assert first._tc is table.cell(cell.row + cell.rows - 1, cell.col + cell.cols - 1)._tc, cell
+            if cell.label is not None:
+                assert first.text == cell.label.zh
+    assert doc.tables[1].cell(0, 0).text.startswith("（本列数据的勾稽关系为")
 
 
 def test_2019_template_has_its_own_rows() -> None:
-    doc = Document(io.BytesIO(render(_report(ROOT / "examples" / "hedong-district-2020.toml"))))
+    doc = Document(io.BytesIO(render(_report(HEDONG))))
     texts = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert "政府集中采购" in texts and "1250.36" in texts and "-3" in texts
-    assert len(doc.tables[1].rows) == 3 + 23  # （六）其他处理 is one row
+
+
+def _printed(data: bytes, fmt: str, *paths: tuple[str, ...]) -> list[str | None]:
+    """The texts printed in the cells of ``paths``, found where the statute's grids put them."""
+    grids = table_grids(data)
+    return [grids[p.table][p.row][p.col] for p in (POSITIONS[fmt][path] for path in paths)]
 
 
 def test_blank_given_and_computed_cells(county: Path, tmp_path: Path) -> None:
@@ -111,11 +142,9 @@ def test_blank_given_and_computed_cells(county: Path, tmp_path: Path) -> None:
         "granted = { natural_person = 40, commercial = 5, research = 1, legal_service = 2, total = 48 }",
         "granted = { natural_person = 40, commercial = 5, research = 1, legal_service = 2 }",
     )
-    table_b = Document(io.BytesIO(render(_report(path)))).tables[1]
-    granted = [c.text for c in table_b.rows[5].cells][3:]
-    assert granted == ["40", "5", "1", "", "2", "", "48"]
-    fees = [c.text for c in Document(io.BytesIO(render(_report(county)))).tables[0].rows[-1].cells]
-    assert fees[-1] == "18.8710"
+    granted = [("applications", "results", "granted", c.key) for c in TABLE_B_COLUMNS]
+    assert _printed(render(_report(path)), "2021", *granted) == ["40", "5", "1", "", "2", "", "48"]
+    assert _printed(render(_report(county)), "2021", ("proactive", "fees")) == ["18.8710"]
 
 
 def test_text_is_escaped_and_never_evaluated(county: Path, tmp_path: Path) -> None:

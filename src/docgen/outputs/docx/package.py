@@ -46,44 +46,24 @@ def archive(entries: Iterable[Entry]) -> bytes:
         name = entry.name.encode("utf-8")
         flags = 0 if entry.name.isascii() else _UTF8
         offset = out.tell()
-        sizes = (entry.crc, len(entry.data), entry.size)
-        out.write(
-            struct.pack(
-                "<4s2B4HL2L2H",
-                b"PK\x03\x04",
-                _VERSION,
-                0,
-                flags,
-                zipfile.ZIP_DEFLATED,
-                _EPOCH_TIME,
-                _EPOCH_DATE,
-                *sizes,
-                len(name),
-                0,
-            )
+        # the fields the local header and the central directory share: flags, method, time, date, crc, sizes, name
+        shared = (
+            flags,
+            zipfile.ZIP_DEFLATED,
+            _EPOCH_TIME,
+            _EPOCH_DATE,
+            entry.crc,
+            len(entry.data),
+            entry.size,
+            len(name),
         )
+        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", _VERSION, 0, *shared, 0))
         out.write(name)
         out.write(entry.data)
+        # central directory: made by unix, no extra field, no comment, disk 0, no internal attributes
         directory.append(
             struct.pack(
-                "<4s4B4HL2L5H2L",
-                b"PK\x01\x02",
-                _VERSION,
-                _UNIX,
-                _VERSION,
-                0,
-                flags,
-                zipfile.ZIP_DEFLATED,
-                _EPOCH_TIME,
-                _EPOCH_DATE,
-                *sizes,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                _MODE,
-                offset,
+                "<4s4B4HL2L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *shared, 0, 0, 0, 0, _MODE, offset
             )
             + name
         )
