@@ -170,18 +170,61 @@ def test_same_input_same_bytes() -> None:
     assert infos[0].filename == "[Content_Types].xml"
 
 
-def test_render_matches_a_plain_docxtpl_render() -> None:
-    """The prepared path gives the document a plain DocxTemplate render gives, cell for cell."""
+def _plain_docxtpl(template: bytes, report: docgen.Report) -> bytes:
+    """What a docxtpl user's own render gives: a new DocxTemplate, render, save."""
     from docxtpl import DocxTemplate
 
     from docgen.outputs.docx.template import context, environment
 
-    report = _report(EXAMPLES[1])
-    plain = DocxTemplate(str(template_path("2021")))
+    plain = DocxTemplate(io.BytesIO(template))
     plain.render(context(report), jinja_env=environment(), autoescape=True)
     out = io.BytesIO()
     plain.save(out)
-    assert document_texts(out.getvalue()) == document_texts(render(report))
+    return out.getvalue()
+
+
+def _reads_the_same(ours: bytes, theirs: bytes) -> None:
+    """Same text in document order, same cells in the same grids, same footers and document title."""
+    assert document_texts(ours) == document_texts(theirs)
+    assert table_grids(ours) == table_grids(theirs)
+    a, b = Document(io.BytesIO(ours)), Document(io.BytesIO(theirs))
+    assert [p.text for p in a.sections[0].footer.paragraphs] == [p.text for p in b.sections[0].footer.paragraphs]
+    assert a.core_properties.title == b.core_properties.title
+    grid_cols = [len(t._tbl.tblGrid.gridCol_lst) for t in a.tables]
+    assert grid_cols == [len(t._tbl.tblGrid.gridCol_lst) for t in b.tables]
+    assert grid_cols == [max(sum(c.grid_span for c in row.tc_lst) for row in t._tbl.tr_lst) for t in a.tables]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_render_matches_a_plain_docxtpl_render(fmt: str) -> None:
+    """The prepared path gives the document a plain DocxTemplate render gives: every figure different, both formats."""
+    from .test_cells import _distinct_report
+    from .test_cells import _report as distinct
+
+    report = distinct(_distinct_report(fmt)[0])
+    _reads_the_same(render(report), _plain_docxtpl(template_path(fmt).read_bytes(), report))
+
+
+def test_custom_template_with_column_loop_footer_and_title_matches_docxtpl() -> None:
+    """A column loop typed in split runs, a tag in the footer, one in the title property: as docxtpl renders them."""
+    doc = Document(str(template_path("2021")))
+    table = doc.add_table(rows=1, cols=3)
+    first, middle, last = table.rows[0].cells
+    first.paragraphs[0].add_run("{%")  # Word often splits what was typed in one go
+    first.paragraphs[0].add_run("tc for section in sections %}")
+    middle.paragraphs[0].add_run("{{ section.heading }}")
+    last.paragraphs[0].add_run("{%t")
+    last.paragraphs[0].add_run("c endfor %}")
+    doc.sections[0].footer.paragraphs[0].add_run(" {{ issuer }}")
+    doc.core_properties.title = "{{ title }}"
+    custom = io.BytesIO()
+    doc.save(custom)
+    report = _report(ROOT / "examples" / "qingshan-natural-resources-2024.toml")
+    assert len(report.sections) == 5  # the loop makes five cells of a table drawn with three columns
+    ours = PreparedTemplate(custom.getvalue(), name="custom.docx", fmt=FORMAT_SPECS["2021"]).render(report)
+    _reads_the_same(ours, _plain_docxtpl(custom.getvalue(), report))
+    assert Document(io.BytesIO(ours)).core_properties.title == report.title
+    assert table_grids(ours)[-1] == [[s.heading for s in report.sections]]
 
 
 def test_threads_render_the_same_bytes() -> None:

@@ -44,13 +44,17 @@ _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_ON_ITS_LINE = re.compile(r"\n<w:p([ >])")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_RENDERED_PARTS = ("/header", "/footer")
+# the parts whose text docxtpl renders besides the body; the core properties (title, author...) too
+_RENDERED_PARTS = ("/header", "/footer", "/footnotes")
+_CORE = "docProps/core.xml"
 # docxtpl's escapes for a literal brace in a template: {_{ prints {{ and so on
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 # characters docxtpl's resolve_listing turns into a tab, a line or page break, or a new paragraph
 _LISTING = ("\t", "\n", "\a", "\f")
-# docxtpl tags that change how many cells a table row has; only then are its tables fixed up after a render
-_TABLE_SHAPING = re.compile(r"\{%-?\s*(?:tc\s|colspan\s|hm\s*-?%\})|\{%tc\s")
+# docxtpl tags that change how many cells a table row has (read with the XML tags taken out, since Word
+# may split a typed tag over several runs); only then are a render's tables fixed up
+_TABLE_SHAPING = re.compile(r"\{%-?\s*(?:tc\s|colspan\s|hm\s*-?%\})")
+_XML_TAG = re.compile(r"<[^>]*>")
 
 
 class _Environment(SandboxedEnvironment):
@@ -243,16 +247,19 @@ class PreparedTemplate:
                 part = rel.target_part
                 raw[str(part.partname).lstrip("/")] = etree.tostring(etree.fromstring(part.blob), encoding="unicode")
         sources = {part: tpl.patch_xml(xml) for part, xml in raw.items()}
+        saved = io.BytesIO()
+        tpl.docx.save(saved)
+        entries = read_entries(saved.getvalue())
+        core = dict(entries).get(_CORE)
+        if core is not None:  # properties hold plain text, no runs to join
+            sources[_CORE] = etree.tostring(etree.fromstring(core), encoding="unicode")
         sources = {part: xml for part, xml in sources.items() if part == _DOCUMENT or "{{" in xml or "{%" in xml}
         problems = check_sources(sources, fmt.name)
         if problems:
             raise TemplateError(template=name, problems=problems)
         env = environment()
         self._templates = {part: env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", src)) for part, src in sources.items()}
-        self._fix_tables = bool(_TABLE_SHAPING.search(raw[_DOCUMENT]))
-        saved = io.BytesIO()
-        tpl.docx.save(saved)
-        entries = read_entries(saved.getvalue())
+        self._fix_tables = bool(_TABLE_SHAPING.search(_XML_TAG.sub("", raw[_DOCUMENT])))
         self._entries = [(name, None if name in self._templates else Entry.of(name, blob)) for name, blob in entries]
         shell = etree.fromstring(dict(entries)[_DOCUMENT])
         body = shell.find(f"{_W}body")
