@@ -82,7 +82,7 @@ class TemplateError(DocgenError):
 class RenderError(DocgenError):
     """Rendering or conversion failed for a reason outside the report."""
 
-    def __init__(self, detail: Label) -> None:
+    def __init__(self, *, detail: Label) -> None:
         self.detail = detail
         super().__init__(self.message())
 

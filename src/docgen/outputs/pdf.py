@@ -65,7 +65,7 @@ def uno_python(program: str) -> str | None:
 
 def _missing() -> RenderError:
     return RenderError(
-        Label(
+        detail=Label(
             f"找不到 LibreOffice，无法生成 PDF；请安装 Debian 软件包 {LIBREOFFICE_PACKAGE}"
             f"（apt-get install {LIBREOFFICE_PACKAGE}）",
             f"LibreOffice is not installed, so no PDF can be made: apt-get install {LIBREOFFICE_PACKAGE}",
@@ -73,14 +73,26 @@ def _missing() -> RenderError:
     )
 
 
-def _failed(said: str) -> RenderError:
-    said = said.strip()[-_ERROR_TAIL:] or "?"
-    return RenderError(Label(f"LibreOffice 未能转换为 PDF：{said}", f"LibreOffice could not convert to PDF: {said}"))
+def _failed(said: str | Label) -> RenderError:
+    """A failed conversion: LibreOffice's own words (the same in both languages), or docgen's."""
+    if isinstance(said, str):
+        text = said.strip()[-_ERROR_TAIL:] or "?"
+        said = Label(text, text)
+    return RenderError(
+        detail=Label(f"LibreOffice 未能转换为 PDF：{said.zh}", f"LibreOffice could not convert to PDF: {said.en}")
+    )
+
+
+_NOT_A_PDF = Label("结果不是 PDF 文件", "the result is not a PDF")
+
+
+def _stopped(code: int | None) -> Label:
+    return Label(f"LibreOffice 意外退出（退出码 {code}）", f"LibreOffice stopped (exit code {code})")
 
 
 def _timed_out(seconds: float) -> RenderError:
     return RenderError(
-        Label(
+        detail=Label(
             f"LibreOffice 转换超时（{seconds:g} 秒），已终止",
             f"LibreOffice took longer than {seconds:g} s and was stopped",
         )
@@ -166,7 +178,7 @@ class Converter:
         if uno_python(program) is None:
             if self._requested == "uno":
                 raise RenderError(
-                    Label(
+                    detail=Label(
                         f"找不到 LibreOffice 的 Python 接口；请安装 Debian 软件包 {UNO_PACKAGE}",
                         f"LibreOffice's Python bridge is missing: apt-get install {UNO_PACKAGE}",
                     )
@@ -194,7 +206,7 @@ class Converter:
             source.unlink(missing_ok=True)
             target.unlink(missing_ok=True)
         if not data.startswith(b"%PDF-"):
-            raise _failed("the result is not a PDF")
+            raise _failed(_NOT_A_PDF)
         return data
 
     # --- the parts ---------------------------------------------------------------------
@@ -252,7 +264,7 @@ class Converter:
         words = log.read_bytes().decode("utf-8", "replace")
         log.unlink(missing_ok=True)
         if process.returncode != 0 or not target.exists():
-            raise _failed(words or f"exit code {process.returncode}")
+            raise _failed(words or _stopped(process.returncode))
 
     def _worker(self) -> subprocess.Popen[bytes]:
         state = self._state
@@ -287,7 +299,7 @@ class Converter:
             worker.stdin.flush()
         except OSError:
             _stop(worker)
-            raise _failed("LibreOffice stopped") from None
+            raise _failed(_stopped(worker.poll())) from None
         answer = self._answer(worker, self.timeout)
         if not answer.get("ok"):
             raise _failed(str(answer.get("error", "")))
@@ -310,7 +322,7 @@ class Converter:
                 chunk = os.read(stream.fileno(), 65536)
                 if not chunk:
                     _stop(worker)
-                    raise _failed(f"LibreOffice stopped (exit code {worker.poll()})")
+                    raise _failed(_stopped(worker.poll()))
                 state.buffer += chunk
         line, _, state.buffer = state.buffer.partition(b"\n")
         try:
