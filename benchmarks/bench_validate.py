@@ -18,7 +18,7 @@ import jsonschema
 import docgen
 from benchmarks.generate import report
 from docgen.inputs import Source, TextLocator
-from docgen.schema import schema
+from docgen.schema import for_format
 
 
 def _best_of(rounds: int, run: Callable[[], object]) -> float:
@@ -39,7 +39,7 @@ def main() -> None:
     rng = random.Random(2024)
     docs: list[dict[str, Any]] = [report(rng, rng.choice(["2021", "2019"]), broken=i % 10 == 0) for i in range(args.n)]
     sources = [Source(f"r{i}.toml", doc, TextLocator(f"r{i}.toml", "", {})) for i, doc in enumerate(docs)]
-    bare = {fmt: jsonschema.Draft7Validator(schema(fmt)) for fmt in docgen.FORMATS}
+    bare = {fmt: jsonschema.Draft7Validator(for_format(fmt)) for fmt in docgen.FORMATS}
 
     def run_bare() -> None:
         for doc in docs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from docgen.statute import APPLICANT_COLUMNS, FORMAT_SPECS, OUTCOME_COLUMNS, TABLE_C_GROUPS
+from docgen.statute import APPLICANT_COLUMNS, FORMAT_SPECS, OUTCOME_COLUMNS, TABLE_C_LEAVES
 
 RESULTS = ("applications", "results")
 
@@ -55,9 +55,8 @@ def report(rng: random.Random, fmt_name: str = "2021", *, broken: bool = False) 
     _put(doc, ("applications", "carried_forward"), carried_forward)
     _put(doc, RESULTS + ("total",), {**sums, "total": sum(sums.values())})
     appeals: dict[str, Any] = {}
-    for node in TABLE_C_GROUPS:
-        for path, _ in node.leaves():
-            appeals[path[-1]] = {c.key: rng.randint(0, 3) for c in OUTCOME_COLUMNS}
+    for path, _ in TABLE_C_LEAVES:
+        appeals[path[-1]] = {c.key: rng.randint(0, 3) for c in OUTCOME_COLUMNS}
     doc["appeals"] = appeals
     if broken:
         granted = doc["applications"]["results"].setdefault("granted", {})

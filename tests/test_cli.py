@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from docgen.cli import app
+from docgen.testing import WORD_STACK, import_profile
 
 from .conftest import EXAMPLES
 
@@ -151,15 +150,8 @@ def test_missing_sections_are_named_by_their_official_headings(runner: CliRunner
     assert f"{path}:1: [schema] 二、主动公开政府信息情况：缺少必填项 “proactive”" in result.stdout.splitlines()
 
 
-def _imported(*args: str) -> set[str]:
-    """The top-level packages a fresh interpreter imports to run ``args``, read from ``-X importtime``."""
-    done = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    lines = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    return {name.split(".")[0] for name in lines}
-
-
-WORD_STACK = {"docx", "docxtpl", "lxml", "jinja2"}
+def _imported(*args: str) -> frozenset[str]:
+    return import_profile(*args)[1]
 
 
 def test_validate_and_import_load_no_word_library() -> None:

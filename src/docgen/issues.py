@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from .statute import RULES, Label, Lang
+from .statute import RULES, Label, Lang, Position
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ class TableLocation(Location):
     table: str  # "A", "B" or "C"
     row: int
     col: int
+
+    @classmethod
+    def of(cls, file: str, position: Position) -> TableLocation:
+        """The place of a figure the statute's grids put at ``position`` (counted from 0)."""
+        return cls(file, position.table_name, position.row + 1, position.col + 1)
 
     def __str__(self) -> str:
         return f"{self.file}!表{self.table}!R{self.row}C{self.col}"

@@ -7,7 +7,7 @@ omits; :class:`Report` is a checked report with everything the document prints.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,8 +17,7 @@ from .statute import (
     CELLS,
     DEFAULT_FORMAT,
     FORMAT_SPECS,
-    TABLE_C_GROUPS,
-    TABLE_C_ROOT,
+    TABLE_C_LEAVES,
     TITLE_DEFAULT,
     TOTAL,
     Format,
@@ -82,6 +81,30 @@ def _read(value: Any, kind: str) -> Cell:
     return BLANK
 
 
+# the prose fields of a report, each checked for placeholders and quoted figures
+TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("issuer",),
+    ("title",),
+    ("overview", "text"),
+    ("problems", "text"),
+    ("other_matters", "text"),
+)
+
+
+def narrative_texts(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every piece of prose in the report, with its data path."""
+    for path in TEXT_FIELDS:
+        text = lookup(data, path)
+        if isinstance(text, str):
+            yield path, text
+    sections = lookup(data, ("overview", "sections"))
+    for index, section in enumerate(sections if isinstance(sections, list) else []):
+        for key in ("heading", "text"):
+            text = lookup(section, (key,))
+            if isinstance(text, str):
+                yield ("overview", "sections", index, key), text
+
+
 def format_of(data: Mapping[str, Any]) -> Format:
     """The format a report declares; an unknown one is the schema's to report, read as the default."""
     return FORMAT_SPECS.get(str(data.get("format", DEFAULT_FORMAT)), FORMAT_SPECS[DEFAULT_FORMAT])
@@ -90,7 +113,7 @@ def format_of(data: Mapping[str, Any]) -> Format:
 def numbered_rows(fmt: Format) -> list[Path]:
     """Rows of table B and groups of table C: each may be written as its total alone."""
     rows = [path for path, _ in fmt.table_b_leaves()]
-    return rows + [path for node in TABLE_C_GROUPS for path, _ in node.leaves(TABLE_C_ROOT)]
+    return rows + [path for path, _ in TABLE_C_LEAVES]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .statute import (
     TABLE_B_COLUMNS,
     TABLE_B_NOTE,
     TABLE_C_COLUMNS,
-    TABLE_C_GROUPS,
+    TABLE_C_LEAVES,
     TITLE_DEFAULT,
     Column,
     Format,
@@ -110,10 +110,9 @@ def _proactive(fmt: Format) -> Schema:
 
 def _appeals() -> Schema:
     props: dict[str, Schema] = {}
-    for node in TABLE_C_GROUPS:
-        for _, chain in node.leaves():
-            label = full_label(chain).zh
-            props[chain[-1].key] = _numbered_row(label, TABLE_C_COLUMNS, "各类结果数量；只写一个整数表示只填总计")
+    for _, chain in TABLE_C_LEAVES:
+        label = full_label(chain).zh
+        props[chain[-1].key] = _numbered_row(label, TABLE_C_COLUMNS, "各类结果数量；只写一个整数表示只填总计")
     described = "、".join(c.label.zh for c in OUTCOME_COLUMNS)
     return _object(SECTION_LABELS["appeals"].zh, f"{SECTION_LABELS['appeals'].zh}（{described}、总计）", props)
 
@@ -195,7 +194,7 @@ def build_schema(fmt_name: str) -> Schema:
 
 
 @cache
-def schema(fmt_name: str) -> Schema:
+def for_format(fmt_name: str) -> Schema:
     """The schema for ``fmt_name``, built once per process."""
     return build_schema(fmt_name)
 

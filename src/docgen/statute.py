@@ -1,10 +1,11 @@
 """The statutory structure of the annual report, written once as data.
 
 Every row and column of tables A, B and C, with its input key, official
-label (and an English one for ``--lang en``), order and nesting, and the
-arithmetic rules between them.  The schema, the validator, the computation,
-the renderer and the extractor all read this module; nothing else spells a
-label.
+label (and an English one for ``--lang en``), order and nesting; the
+arithmetic rules between them; and the grids that say where each label and
+figure is printed.  The schema, the checks, the model and the template
+builder read this module; no other module spells a row, a column or where a
+cell sits.
 """
 
 from __future__ import annotations
@@ -373,6 +374,10 @@ TABLE_C_GROUPS = (
         ),
     ),
 )
+# each group of table C (行政复议, 未经复议直接起诉, 复议后起诉) with its data path and label chain
+TABLE_C_LEAVES: tuple[tuple[Path, tuple[Node, ...]], ...] = tuple(
+    leaf for node in TABLE_C_GROUPS for leaf in node.leaves(TABLE_C_ROOT)
+)
 
 # --- rules -----------------------------------------------------------------------------
 
@@ -456,7 +461,7 @@ def _equations(rows: tuple[Node, ...]) -> tuple[Equation, ...]:
         Equation("C4", (results_total + (c.key,),), tuple(p + (c.key,) for p in results)) for c in TABLE_B_COLUMNS
     ]
     equations.append(row_total(results_total))
-    groups = [path for node in TABLE_C_GROUPS for path, _ in node.leaves(TABLE_C_ROOT)]
+    groups = [path for path, _ in TABLE_C_LEAVES]
     equations += [
         Equation("C5", (g + (TOTAL.key,),), tuple(g + (c.key,) for c in OUTCOME_COLUMNS), needs_addends=True)
         for g in groups
@@ -505,10 +510,9 @@ def cells(fmt: Format) -> dict[Path, CellInfo]:
         row_label = full_label(chain)
         for col in TABLE_B_COLUMNS:
             out[path + (col.key,)] = CellInfo(row_label, col.label, "count")
-    for node in TABLE_C_GROUPS:
-        for path, chain in node.leaves(TABLE_C_ROOT):
-            for col in TABLE_C_COLUMNS:
-                out[path + (col.key,)] = CellInfo(full_label(chain), col.label, "count")
+    for path, chain in TABLE_C_LEAVES:
+        for col in TABLE_C_COLUMNS:
+            out[path + (col.key,)] = CellInfo(full_label(chain), col.label, "count")
     return out
 
 
@@ -564,7 +568,6 @@ class Grid:
     """A table of the report as a grid of rows and columns, merges included."""
 
     name: str  # "A", "B" or "C", in document order
-    section: str  # the key of the section the table belongs to
     rows: int
     cols: int
     cells: tuple[GridCell, ...]
@@ -578,7 +581,12 @@ class Position:
     row: int
     col: int
 
+    @property
+    def table_name(self) -> str:
+        return TABLE_NAMES[self.table]
 
+
+TABLE_NAMES = ("A", "B", "C")
 TABLE_A_COLS = 4
 TABLE_B_LABEL_COLS = 3  # 一 / （三） / 1. : the depth of table B's rows
 
@@ -605,7 +613,7 @@ def _grid_a(fmt: Format) -> Grid:
                 for i, col in enumerate(block.columns)
             ]
         r += 2 + len(block.rows)
-    return Grid("A", "proactive", r, TABLE_A_COLS, tuple(cells))
+    return Grid("A", r, TABLE_A_COLS, tuple(cells))
 
 
 def _grid_b(fmt: Format) -> Grid:
@@ -644,7 +652,7 @@ def _grid_b(fmt: Format) -> Grid:
             )
         cells += [GridCell(row, first + i, "value", path=path + (col.key,)) for i, col in enumerate(TABLE_B_COLUMNS)]
         row += 1
-    return Grid("B", "applications", row, first + len(TABLE_B_COLUMNS), tuple(cells))
+    return Grid("B", row, first + len(TABLE_B_COLUMNS), tuple(cells))
 
 
 def _grid_c() -> Grid:
@@ -662,13 +670,13 @@ def _grid_c() -> Grid:
             cells.append(GridCell(1, start, "header", child.label, group_path + (child.key,), cols=width))
             cells += [GridCell(2, start + i, "header", c.label) for i, c in enumerate(TABLE_C_COLUMNS)]
         col += span
-    groups = [path for node in TABLE_C_GROUPS for path, _ in node.leaves(TABLE_C_ROOT)]
+    groups = [path for path, _ in TABLE_C_LEAVES]
     cells += [
         GridCell(3, g * width + i, "value", path=path + (c.key,))
         for g, path in enumerate(groups)
         for i, c in enumerate(TABLE_C_COLUMNS)
     ]
-    return Grid("C", "appeals", 4, col, tuple(cells))
+    return Grid("C", 4, col, tuple(cells))
 
 
 def grids(fmt: Format) -> tuple[Grid, Grid, Grid]:

@@ -14,22 +14,20 @@ from ..inputs import Source, load
 from ..issues import Issue, in_order
 from ..model import build_report, placeholder_values, tabulate
 from ..result import Result
-from .arithmetic import arithmetic
+from . import arithmetic, history, narrative, plausibility, schema
 from .context import Checking
-from .history import against_previous
-from .narrative import narrative
-from .plausibility import township
-from .schema import unknown_format, violations
 
 __all__ = ["check"]
 
 
-def check(source: Source | str | Path, *, previous: Source | None = None) -> Result:
+def check(source: Source | str | Path, *, previous: Source | str | Path | None = None) -> Result:
     """Every problem of ``source``, errors and warnings in the order of the file, and its report if it has no error.
 
     ``source`` is a parsed report or the path of a report file; a file that
     does not parse gives a result holding its syntax error.  A file that
-    cannot be read raises :class:`~docgen.FileError`.
+    cannot be read raises :class:`~docgen.FileError`.  ``previous`` is last
+    year's report, parsed or a path, for the carry-over and trend checks;
+    one that does not parse raises :class:`~docgen.InputError`.
     """
     if not isinstance(source, Source):
         name = str(source)
@@ -42,15 +40,16 @@ def check(source: Source | str | Path, *, previous: Source | None = None) -> Res
     values = placeholder_values(data, tables)
     checking = Checking(source, tables, values)
     found: list[Issue] = list(source.issues)
-    if (bad_format := unknown_format(checking)) is not None:
+    if (bad_format := schema.unknown_format(checking)) is not None:
         return Result(source.name, (*found, bad_format), None)
-    schema_issues, refused = violations(checking)
+    schema_issues, refused = schema.violations(checking)
     found += schema_issues
-    found += arithmetic(checking, refused)
-    found += narrative(checking)
-    found += township(checking)
+    found += arithmetic.broken_equations(checking, refused)
+    found += narrative.text_issues(checking)
+    found += plausibility.township(checking)
     if previous is not None:
-        found += against_previous(checking, tabulate(previous.data))
+        last = previous if isinstance(previous, Source) else load(previous)
+        found += history.against_previous(checking, tabulate(last.data))
     issues = tuple(in_order(found))
     if any(issue.is_error for issue in issues):
         return Result(source.name, issues, None)

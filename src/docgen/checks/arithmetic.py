@@ -11,7 +11,7 @@ from ..statute import RULES, Equation, Label
 from .context import Checking
 
 
-def arithmetic(check: Checking, refused: set[DataPath]) -> Iterator[Issue]:
+def broken_equations(check: Checking, refused: set[DataPath]) -> Iterator[Issue]:
     """Every equation of the format that the figures break; values the schema refused are left out."""
     tables = check.tables
     # a cell the schema refused (or one inside a refused row) reads as blank; summing it would only mislead

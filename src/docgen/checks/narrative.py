@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..inputs import DataPath
 from ..issues import Issue
-from ..model import lookup
+from ..model import narrative_texts
 from ..narrative import XML_FORBIDDEN, paragraphs, resolve
 from ..statute import Label
 from .context import Checking
 from .quotes import quoted_figures
 
-TEXT_FIELDS: tuple[DataPath, ...] = (
-    ("issuer",),
-    ("title",),
-    ("overview", "text"),
-    ("problems", "text"),
-    ("other_matters", "text"),
-)
 
-
-def narrative_texts(data: Any) -> Iterator[tuple[DataPath, str]]:
-    """Every piece of prose in the report, with its data path."""
-    for path in TEXT_FIELDS:
-        text = lookup(data, path)
-        if isinstance(text, str):
-            yield path, text
-    sections = lookup(data, ("overview", "sections"))
-    for index, section in enumerate(sections if isinstance(sections, list) else []):
-        for key in ("heading", "text"):
-            text = lookup(section, (key,))
-            if isinstance(text, str):
-                yield ("overview", "sections", index, key), text
-
-
-def narrative(check: Checking) -> Iterator[Issue]:
+def text_issues(check: Checking) -> Iterator[Issue]:
+    """Placeholders naming nothing, characters a document cannot hold, and figures the text gets wrong."""
     for path, text in narrative_texts(check.source.data):
         # the issuer is where {issuer} comes from, so it holds no placeholders itself
         resolved, unknown = (text, []) if path == ("issuer",) else resolve(text, check.values)

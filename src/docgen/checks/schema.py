@@ -14,7 +14,7 @@ from ..inputs import DataPath
 from ..issues import Issue
 from ..model import lookup, parse_date
 from ..narrative import closest
-from ..schema import schema
+from ..schema import for_format
 from ..statute import CELLS, FORMATS, Label
 from .context import Checking
 
@@ -26,7 +26,7 @@ _NUMERIC = {"integer", "number"}
 
 @cache
 def _validator(fmt: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(schema(fmt))
+    return jsonschema.Draft7Validator(for_format(fmt))
 
 
 def unknown_format(check: Checking) -> Issue | None:

@@ -1,12 +1,13 @@
 """The command line: one module a command, each parsing options, calling the library and mapping the outcome.
 
-Only :mod:`.app` knows exit codes and how a library error is printed.
+Only :mod:`.common` knows exit codes and how a library error is printed; it also holds the Typer ``app``
+that every command module registers itself on.
 """
 
 from __future__ import annotations
 
 from . import fonts, init, render, schema, templates, validate
-from .app import app
+from .common import app
 
 __all__ = ["app"]
 

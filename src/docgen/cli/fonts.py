@@ -6,7 +6,7 @@ import typer
 
 from ..outputs.fonts import font_status
 from ..statute import Label
-from .app import FAILURE, LangOption, Language, app, fail, language
+from .common import FAILURE, LangOption, Language, app, fail, language
 
 
 @app.command("fonts")

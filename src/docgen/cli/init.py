@@ -12,7 +12,7 @@ from ..files import write_atomic
 from ..outputs.starter import starter
 from ..resources import schema_path
 from ..statute import Label
-from .app import USAGE, WRITTEN, FormatOption, LangOption, Language, ReportFormat, app, fail, handled, language, say
+from .common import USAGE, WRITTEN, FormatOption, LangOption, Language, ReportFormat, app, fail, handled, language, say
 
 
 @app.command("init")

@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from ..checks import check
-from .app import INVALID, WRITTEN, LangOption, Language, PreviousOption, app, err, handled, language, load_previous, say
+from .common import (
+    INVALID,
+    WRITTEN,
+    LangOption,
+    Language,
+    PreviousOption,
+    app,
+    err,
+    handled,
+    language,
+    load_previous,
+    say,
+)
 
 
 @app.command("render")
@@ -29,12 +41,10 @@ def render_command(
             err(issue.format(chosen))
         if result.report is None:
             raise typer.Exit(INVALID)
-        from ..outputs.docx.template import PreparedTemplate, default_template, render  # the Word stack, only here
+        from ..outputs.docx.template import render  # the Word stack, only here
         from ..outputs.pdf import Converter
 
-        fmt = result.report.format
-        prepared = PreparedTemplate.from_path(template, fmt) if template else default_template(fmt.name)
-        data = render(result.report, template=prepared, output=target)
+        data = render(result.report, template=template, output=target)
         say(target, WRITTEN, chosen)
         if pdf:
             pdf_target = target.with_suffix(".pdf")

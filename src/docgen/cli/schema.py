@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..schema import dumps
-from .app import FormatOption, ReportFormat, app
+from .common import FormatOption, ReportFormat, app
 
 
 @app.command("schema")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..statute import FORMAT_SPECS, Label
-from .app import FormatOption, LangOption, Language, ReportFormat, app, handled, language, say
+from .common import FormatOption, LangOption, Language, ReportFormat, app, handled, language, say
 
 
 @app.command("check-template")

@@ -12,7 +12,19 @@ import typer
 from ..checks import check
 from ..errors import FileError
 from ..issues import Issue
-from .app import FAILURE, INVALID, OK, LangOption, Language, PreviousOption, app, err, handled, language, load_previous
+from .common import (
+    FAILURE,
+    INVALID,
+    OK,
+    LangOption,
+    Language,
+    PreviousOption,
+    app,
+    err,
+    handled,
+    language,
+    load_previous,
+)
 
 
 class OutputFormat(StrEnum):
@@ -22,7 +34,9 @@ class OutputFormat(StrEnum):
 
 @app.command("validate")
 def validate_command(
-    inputs: Annotated[list[Path], typer.Argument(help="Report files, TOML or JSON.", show_default=False)],
+    inputs: Annotated[
+        list[Path], typer.Argument(metavar="INPUT...", help="Report files, TOML or JSON.", show_default=False)
+    ],
     previous: PreviousOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="How to print the issues: text or json.")

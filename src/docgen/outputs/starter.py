@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from ..model import chinese_date
 from ..statute import (
     APPLICANT_COLUMNS,
     FORMAT_SPECS,
     OUTCOME_COLUMNS,
     SECTION_LABELS,
-    TABLE_C_GROUPS,
+    TABLE_C_LEAVES,
     TOTAL,
     Format,
     Node,
@@ -76,10 +77,8 @@ def _group(path: tuple[str, ...], group: Node) -> list[str]:
 def _table_c() -> list[str]:
     cells = ", ".join(f"{c.key} = 0" for c in OUTCOME_COLUMNS)
     out = [_comment("[appeals]", SECTION_LABELS["appeals"].zh)]
-    for node in TABLE_C_GROUPS:
-        for _, chain in node.leaves():
-            label = full_label(chain).zh
-            out.append(_comment(f"{chain[-1].key} = {{ {cells} }}", label, 84))
+    for _, chain in TABLE_C_LEAVES:
+        out.append(_comment(f"{chain[-1].key} = {{ {cells} }}", full_label(chain).zh, 84))
     return out
 
 
@@ -97,7 +96,7 @@ def starter(
         _comment(f'format = "{fmt.name}"', "报告格式：2021（国办公开办函〔2021〕30号）或 2019"),
         _comment(f"year = {year}", "报告年度"),
         _comment('issuer = "（发布机关全称）"', "发布机关，印在文末"),
-        _comment(f"date = {today.isoformat()}", "成文日期，印为" + f"{today.year}年{today.month}月{today.day}日"),
+        _comment(f"date = {today.isoformat()}", "成文日期，印为" + chinese_date(today)),
         "",
         _comment("[overview]", SECTION_LABELS["overview"].zh),
         f'text = """\n{_OVERVIEW}\n"""',

@@ -1,9 +1,9 @@
 """Writing a .docx (a zip archive) deterministically, compressing the parts that never change only once.
 
 Python's zipfile compresses every entry it writes.  A template's styles,
-settings, fonts table and footers are the same in every report, so a
-:class:`Package` keeps each of them compressed once and writes only the
-rendered parts anew.  Every entry gets the same fixed time and attributes, so
+settings, fonts table and footers are the same in every report, so a prepared
+template keeps each of them as an :class:`Entry` compressed once, and
+:func:`archive` writes them beside the parts rendered anew.  Every entry gets the same fixed time and attributes, so
 equal parts give equal bytes.
 """
 
