@@ -38,7 +38,7 @@ def main() -> None:
 
     rng = random.Random(2024)
     docs: list[dict[str, Any]] = [report(rng, rng.choice(["2021", "2019"]), broken=i % 10 == 0) for i in range(args.n)]
-    sources = [Source(f"r{i}.toml", doc, TextLocator(f"r{i}.toml", "", {})) for i, doc in enumerate(docs)]
+    sources = [Source(f"r{i}.toml", doc, TextLocator(f"r{i}.toml", "", "toml")) for i, doc in enumerate(docs)]
     bare = {fmt: jsonschema.Draft7Validator(for_format(fmt)) for fmt in docgen.FORMATS}
 
     def run_bare() -> None:

@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import FileError
-from .source import DataPath, Locator, Source, TextLocator
-from .text import decode, parse
+from .source import DataPath, LayeredLocator, Locator, Source
+from .text import TextLocator, decode, parse
 
-__all__ = ["DataPath", "Locator", "Source", "TextLocator", "decode", "load", "parse"]
+__all__ = ["DataPath", "LayeredLocator", "Locator", "Source", "TextLocator", "decode", "load", "parse"]
 
 
 def load(path: str | Path, *, display: str | None = None) -> Source:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..issues import Issue, LineLocation, Location
+from ..issues import Issue, Location
 
 DataPath = tuple[str | int, ...]
 
 
 class Locator(Protocol):
     """Finds the place of a value in what the user wrote: a line, a workbook cell, a document's table cell."""
+
+    def holds(self, path: DataPath) -> bool:
+        """Whether the user wrote a value (or a table) at exactly ``path``."""
+        ...
 
     def at(self, path: DataPath) -> Location:
         """The place of the value at ``path``, or of its nearest written ancestor."""
@@ -23,31 +27,34 @@ class Locator(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class TextLocator:
-    """Places in a TOML or JSON file: the line of every value."""
+class LayeredLocator:
+    """Places in a report layered over its defaults: each value is placed in the file that wrote it.
 
-    file: str
-    text: str
-    lines: Mapping[DataPath, int]
+    The layers are the report first, then its defaults from the most specific
+    to the least; a value is placed where the deepest part of its path was
+    written, the report winning among equals, as it wins in the merge.
+    """
 
-    def line_of(self, path: DataPath) -> int:
+    def __init__(self, layers: Sequence[Locator]) -> None:
+        self.layers = tuple(layers)
+
+    def _writer(self, path: DataPath) -> tuple[Locator, DataPath]:
         for end in range(len(path), 0, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                return line
-        return 1
+            for layer in self.layers:
+                if layer.holds(path[:end]):
+                    return layer, path[:end]
+        return self.layers[0], ()
 
-    def at(self, path: DataPath) -> LineLocation:
-        return LineLocation(self.file, self.line_of(path))
+    def holds(self, path: DataPath) -> bool:
+        return any(layer.holds(path) for layer in self.layers)
 
-    def quoting(self, path: DataPath, snippet: str) -> LineLocation:
-        """The first line, from the value's own, whose text contains ``snippet``."""
-        start = self.line_of(path)
-        for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
-            if snippet in line:
-                return LineLocation(self.file, number)
-        return LineLocation(self.file, start)
+    def at(self, path: DataPath) -> Location:
+        layer, written = self._writer(path)
+        return layer.at(written)
+
+    def quoting(self, path: DataPath, snippet: str) -> Location:
+        layer, written = self._writer(path)
+        return layer.quoting(written, snippet)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,52 @@ import datetime
 import json
 import re
 import tomllib
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 from ..errors import InputError
 from ..issues import Issue, LineLocation
 from ..statute import Label
-from .source import DataPath, Source, TextLocator
+from .source import DataPath, Source
+
+Kind = Literal["toml", "json"]
+
+
+@dataclass(frozen=True)
+class TextLocator:
+    """Places in a TOML or JSON file: the line of every value, found when a message first needs one."""
+
+    file: str
+    text: str
+    kind: Kind
+
+    @cached_property
+    def lines(self) -> dict[DataPath, int]:
+        """The line of every value; the text is walked again only now, since a valid report needs no place."""
+        return (_JsonLines if self.kind == "json" else _TomlLines)(self.text).run()
+
+    def holds(self, path: DataPath) -> bool:
+        return path in self.lines
+
+    def line_of(self, path: DataPath) -> int:
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+    def at(self, path: DataPath) -> LineLocation:
+        return LineLocation(self.file, self.line_of(path))
+
+    def quoting(self, path: DataPath, snippet: str) -> LineLocation:
+        """The first line, from the value's own, whose text contains ``snippet``."""
+        start = self.line_of(path)
+        for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
+            if snippet in line:
+                return LineLocation(self.file, number)
+        return LineLocation(self.file, start)
 
 
 def _issue(name: str, line: int, rule: str, detail: Label, *, expected: str = "") -> Issue:
@@ -78,17 +117,19 @@ def _plain(value: Any) -> Any:
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def parse(text: str, name: str, *, kind: str | None = None) -> Source:
+def kind_of(name: str) -> Kind:
+    """ "json" for a .json file, "toml" for anything else."""
+    return "json" if name.lower().endswith(".json") else "toml"
+
+
+def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
     """Parse report text; ``kind`` is "toml" or "json", guessed from the name when omitted."""
-    if kind is None:
-        kind = "json" if name.lower().endswith(".json") else "toml"
+    kind = kind or kind_of(name)
     try:
         if kind == "json":
             data = json.loads(text, parse_float=_number, parse_constant=float)
-            lines = _JsonLines(text).run()
         else:
             data = _plain(tomllib.loads(text, parse_float=_number))
-            lines = _TomlLines(text).run()
     except json.JSONDecodeError as exc:
         detail = Label(
             f"JSON 语法错误：{exc.msg}（第 {exc.colno} 列）", f"JSON syntax error: {exc.msg} (column {exc.colno})"
@@ -103,7 +144,7 @@ def parse(text: str, name: str, *, kind: str | None = None) -> Source:
     if not isinstance(data, dict):
         detail = Label("文件顶层应为一个对象（表）", "the top level of the file must be an object")
         raise InputError(issues=[_issue(name, 1, "syntax", detail)])
-    return Source(name, data, TextLocator(name, text, lines))
+    return Source(name, data, TextLocator(name, text, kind))
 
 
 # --- where each value stands ------------------------------------------------------------
