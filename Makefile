@@ -19,14 +19,22 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.demo
 
-# Render every example into out/: .docx always, PDF where LibreOffice is installed.
+# Render every example into out/ (.docx always, PDF where LibreOffice is installed); then the county:
+# its two reports with mistakes checked (their messages shown, nothing rendered), its ten townships
+# rendered in one batch into out/county/, and rolled up into the county's own report.
 demo: $(VENV)/.demo
 	@mkdir -p $(OUT)
 	@pdf=$$(command -v soffice >/dev/null && echo --pdf); \
 	for f in $(EXAMPLES); do \
 	  $(BIN)/docgen render $$f -o $(OUT)/$$(basename $$f .toml).docx $$pdf || exit 1; \
-	done
-	@ls -1 $(OUT)
+	done; \
+	echo "== examples/county/mistakes: two township reports with common mistakes (not rendered)"; \
+	$(BIN)/docgen validate examples/county/mistakes/*.toml; \
+	echo "== examples/county: ten townships in one batch"; \
+	$(BIN)/docgen batch examples/county -o $(OUT)/county $$pdf --summary $(OUT)/county/summary.json || exit 1; \
+	$(BIN)/docgen rollup examples/county -o $(OUT)/county/county-2024.toml --issuer 青山县人民政府 --force || exit 1; \
+	$(BIN)/docgen render $(OUT)/county/county-2024.toml $$pdf || exit 1
+	@ls -1 $(OUT) $(OUT)/county
 
 test: $(VENV)/.test
 	$(BIN)/ruff check .

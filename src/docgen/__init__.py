@@ -16,14 +16,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .batches import BatchResult, Outcome, batch
 from .checks import check
-from .errors import DocgenError, FileError, InputError, RenderError, TemplateError
+from .errors import DocgenError, FileError, InputError, MismatchError, RenderError, TemplateError
 from .inputs import Source, load, parse
 from .issues import CellLocation, Issue, LineLocation, Location, TableLocation
 from .model import Cell, Report, Section, Tables
 from .outputs.pdf import Converter
 from .outputs.starter import starter
 from .result import Result
+from .rollups import Rollup, rollup
 from .schema import build_schema
 from .statute import FORMATS
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "BatchResult",
     "Cell",
     "CellLocation",
     "Converter",
@@ -41,20 +44,25 @@ __all__ = [
     "Issue",
     "LineLocation",
     "Location",
+    "MismatchError",
+    "Outcome",
     "PreparedTemplate",
     "RenderError",
     "Report",
     "Result",
+    "Rollup",
     "Section",
     "Source",
     "TableLocation",
     "Tables",
     "TemplateError",
+    "batch",
     "build_schema",
     "check",
     "load",
     "parse",
     "render",
+    "rollup",
     "starter",
 ]
 

@@ -79,6 +79,17 @@ class TemplateError(DocgenError):
         return "\n".join(f"{self.template}: {problem.text(lang)}" for problem in self.problems)
 
 
+class MismatchError(DocgenError):
+    """Reports that cannot go together: different formats or years in one roll-up."""
+
+    def __init__(self, *, detail: Label) -> None:
+        self.detail = detail
+        super().__init__(self.message())
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.detail.text(lang)
+
+
 class RenderError(DocgenError):
     """Rendering or conversion failed for a reason outside the report."""
 

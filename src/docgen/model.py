@@ -7,7 +7,7 @@ omits; :class:`Report` is a checked report with everything the document prints.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from .statute import (
     CELLS,
     DEFAULT_FORMAT,
     FORMAT_SPECS,
+    TABLE_B_ROOT,
     TABLE_C_LEAVES,
     TITLE_DEFAULT,
     TOTAL,
@@ -152,6 +153,52 @@ def tabulate(data: Mapping[str, Any]) -> Tables:
         if cells[target].state == "blank" and target[:-1] not in bare:
             cells[target] = Cell(sum((cells[a].value for a in eq.addends), start=0), "computed")
     return Tables(fmt, cells, frozenset(bare))
+
+
+def add(parts: Sequence[Tables]) -> Tables:
+    """The tables whose every figure is the sum of ``parts``' (all of one format): many reports rolled up.
+
+    A cell is blank where every part leaves it blank, computed where every
+    part that fills it computed it, given otherwise, so the sum prints as its
+    parts print.  A group of table C that a part gives as its total alone (a
+    non-zero one) is given as its total alone.  A row of table B given so
+    leaves nothing to add by applicant in that column, so the whole of table B
+    is then given as totals alone: its column rules (C1, C4) hold for the
+    总计 column of every part, and only there for every part at once.
+    """
+    fmt = parts[0].format
+    bare = {row for part in parts for row in part.bare if part.value(row + (TOTAL.key,)) != 0}
+    if any(row[: len(TABLE_B_ROOT)] == TABLE_B_ROOT for row in bare):
+        bare |= {path for path, _ in fmt.table_b_leaves()}
+    cells: dict[Path, Cell] = {}
+    for path in CELLS[fmt.name]:
+        filled = [cell for part in parts if (cell := part.cells[path]).state != "blank"]
+        if not filled or (path[:-1] in bare and path[-1] != TOTAL.key):
+            cells[path] = BLANK
+            continue
+        # a row given as its total alone gives its total; otherwise a total every part computed is computed
+        computed = path[:-1] not in bare and all(cell.state == "computed" for cell in filled)
+        cells[path] = Cell(sum((cell.value for cell in filled), start=0), "computed" if computed else "given")
+    return Tables(fmt, cells, frozenset(bare))
+
+
+def figures(tables: Tables) -> dict[str, Any]:
+    """The figures of ``tables`` as a report file holds them: the given cells, a row given as its total alone.
+
+    Blank cells and computed totals are left out; tabulating the result gives
+    ``tables`` back.
+    """
+    data: dict[str, Any] = {}
+    for path, cell in tables.cells.items():
+        if cell.state != "given":
+            continue
+        row = path[:-1]
+        target, value = (row, cell.value) if row in tables.bare else (path, cell.value)
+        node = data
+        for key in target[:-1]:
+            node = node.setdefault(key, {})
+        node[target[-1]] = value
+    return data
 
 
 def chinese_date(day: datetime.date) -> str:

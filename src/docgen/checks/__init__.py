@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..inputs import Source, load
+from ..inputs import Source, load_report, report_file
 from ..issues import Issue, in_order
 from ..model import build_report, placeholder_values, tabulate
 from ..result import Result
@@ -23,8 +23,9 @@ __all__ = ["check"]
 def check(source: Source | str | Path, *, previous: Source | str | Path | None = None) -> Result:
     """Every problem of ``source``, errors and warnings in the order of the file, and its report if it has no error.
 
-    ``source`` is a parsed report or the path of a report file; a file that
-    does not parse gives a result holding its syntax error.  A file that
+    ``source`` is a parsed report or the path of a report file (read over its
+    folder's ``_defaults.toml``, if any); a file that does not parse gives a
+    result holding its syntax error.  A file that
     cannot be read raises :class:`~docgen.FileError`.  ``previous`` is last
     year's report, parsed or a path, for the carry-over and trend checks;
     one that does not parse raises :class:`~docgen.InputError`.
@@ -32,7 +33,7 @@ def check(source: Source | str | Path, *, previous: Source | str | Path | None =
     if not isinstance(source, Source):
         name = str(source)
         try:
-            source = load(source)
+            source = load_report(report_file(source))
         except InputError as exc:
             return Result(name, tuple(exc.issues), None)
     data = source.data
@@ -48,7 +49,7 @@ def check(source: Source | str | Path, *, previous: Source | str | Path | None =
     found += narrative.text_issues(checking)
     found += plausibility.township(checking)
     if previous is not None:
-        last = previous if isinstance(previous, Source) else load(previous)
+        last = previous if isinstance(previous, Source) else load_report(report_file(previous))
         found += history.against_previous(checking, tabulate(last.data))
     issues = tuple(in_order(found))
     if any(issue.is_error for issue in issues):

@@ -6,9 +6,9 @@ that every command module registers itself on.
 
 from __future__ import annotations
 
-from . import fonts, init, render, schema, templates, validate
+from . import batch, fonts, init, render, rollup, schema, templates, validate
 from .common import app
 
 __all__ = ["app"]
 
-COMMANDS = (fonts, init, render, schema, templates, validate)  # each registers itself on ``app``
+COMMANDS = (batch, fonts, init, render, rollup, schema, templates, validate)  # each registers itself on ``app``

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -10,8 +11,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from ..errors import DocgenError, InputError
-from ..inputs import Source, load
+from ..errors import DocgenError, InputError, MismatchError
+from ..inputs import Source, load_report, report_file
+from ..resources import schema_path
 from ..statute import Label, Lang
 
 OK, INVALID, USAGE, FAILURE = 0, 1, 2, 3
@@ -59,7 +61,7 @@ WRITTEN = Label("已写入", "written")
 
 def exit_code(exc: DocgenError) -> int:
     """The one place an exception becomes an exit code."""
-    if isinstance(exc, InputError):
+    if isinstance(exc, InputError | MismatchError):
         return INVALID
     return FAILURE  # templates, rendering, files
 
@@ -79,5 +81,15 @@ def fail(message: Label, lang: Lang, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def schema_ref(output: Path | None, fmt: str) -> str:
+    """How a report file written at ``output`` (or printed) names its schema, for editors: a relative path."""
+    schema_file = schema_path(fmt)
+    try:
+        return Path(os.path.relpath(schema_file, (output.parent if output else Path.cwd()).resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return schema_file.as_uri()
+
+
 def load_previous(previous: Path | None) -> Source | None:
-    return load(previous) if previous is not None else None
+    """Last year's report, read over its folder's defaults as any report is."""
+    return load_report(report_file(previous)) if previous is not None else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +9,21 @@ import typer
 
 from ..files import write_atomic
 from ..outputs.starter import starter
-from ..resources import schema_path
 from ..statute import Label
-from .common import USAGE, WRITTEN, FormatOption, LangOption, Language, ReportFormat, app, fail, handled, language, say
+from .common import (
+    USAGE,
+    WRITTEN,
+    FormatOption,
+    LangOption,
+    Language,
+    ReportFormat,
+    app,
+    fail,
+    handled,
+    language,
+    say,
+    schema_ref,
+)
 
 
 @app.command("init")
@@ -24,13 +35,7 @@ def init_command(
 ) -> None:
     """Write a starter report with every row present and labelled."""
     chosen = language(lang)
-    target_dir = (output.parent if output else Path.cwd()).resolve()
-    schema_file = schema_path(report_format.value)
-    try:
-        ref = Path(os.path.relpath(schema_file, target_dir)).as_posix()
-    except ValueError:  # another drive on Windows
-        ref = schema_file.as_uri()
-    text = starter(report_format.value, schema_ref=ref)
+    text = starter(report_format.value, schema_ref=schema_ref(output, report_format.value))
     if output is None:
         typer.echo(text, nl=False)
         return

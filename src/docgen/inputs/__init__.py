@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
-from ..errors import FileError
+from .folders import Found, find_reports, load_report, peek, report_file
 from .source import DataPath, LayeredLocator, Locator, Source
-from .text import TextLocator, decode, parse
+from .text import TextLocator, decode, load, parse
 
-__all__ = ["DataPath", "LayeredLocator", "Locator", "Source", "TextLocator", "decode", "load", "parse"]
-
-
-def load(path: str | Path, *, display: str | None = None) -> Source:
-    """Read and parse a report file; ``display`` is the name messages use (default: the path as given)."""
-    name = display if display is not None else str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise FileError.from_os(name, exc) from None
-    text, notes = decode(raw, name)
-    return replace(parse(text, name), issues=notes)
+__all__ = [
+    "DataPath",
+    "Found",
+    "LayeredLocator",
+    "Locator",
+    "Source",
+    "TextLocator",
+    "decode",
+    "find_reports",
+    "load",
+    "load_report",
+    "parse",
+    "peek",
+    "report_file",
+]

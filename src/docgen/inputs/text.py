@@ -7,12 +7,13 @@ import datetime
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import InputError
+from ..errors import FileError, InputError
 from ..issues import Issue, LineLocation
 from ..statute import Label
 from .source import DataPath, Source
@@ -145,6 +146,17 @@ def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
         detail = Label("文件顶层应为一个对象（表）", "the top level of the file must be an object")
         raise InputError(issues=[_issue(name, 1, "syntax", detail)])
     return Source(name, data, TextLocator(name, text, kind))
+
+
+def load(path: str | Path, *, display: str | None = None) -> Source:
+    """Read and parse a report file; ``display`` is the name messages use (default: the path as given)."""
+    name = display if display is not None else str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise FileError.from_os(name, exc) from None
+    text, notes = decode(raw, name)
+    return replace(parse(text, name), issues=notes)
 
 
 # --- where each value stands ------------------------------------------------------------

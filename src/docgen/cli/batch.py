@@ -1,0 +1,148 @@
+"""``docgen batch``: every report of the sources checked and rendered into one folder, with a summary."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..files import write_atomic
+from ..statute import Label, Lang
+from .common import INVALID, OK, LangOption, Language, app, handled, language, say
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.console import Console
+
+    from ..batches import BatchResult, Outcome
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager stopping the batch) ends it as Ctrl-C does: whole files, a summary."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _line(outcome: Outcome, done: int, total: int, lang: Lang) -> str:
+    from ..batches import STATUS_LABELS
+
+    status = STATUS_LABELS[outcome.status].text(lang)
+    where = f" → {outcome.outputs[0]}" if outcome.outputs and outcome.status == "rendered" else ""
+    why = f": {outcome.first_message(lang)}" if outcome.status not in ("rendered", "skipped") else ""
+    return f"[{done}/{total}] {status} {outcome.source}{where}{why}"
+
+
+def _summary(result: BatchResult, lang: Lang, console: Console) -> None:
+    """The counts, then each problem file and its first message: tables on a terminal, lines for a log."""
+    from rich.table import Table
+
+    from ..batches import STATUS_LABELS, STATUSES
+
+    shown = [s for s in STATUSES if s != "not_done" or result.count(s)]
+    problems = [o for o in result.outcomes if o.status not in ("rendered", "skipped")]
+    title = Label("批处理结果", "Batch summary").text(lang)
+    if not console.is_terminal:
+        sep = "，" if lang == "zh" else ", "
+        counts = sep.join(f"{STATUS_LABELS[s].text(lang)} {result.count(s)}" for s in shown)
+        print(f"{title}{'：' if lang == 'zh' else ': '}{counts}")
+        for outcome in problems:
+            print(f"{STATUS_LABELS[outcome.status].text(lang)}\t{outcome.source}\t{outcome.first_message(lang)}")
+        return
+    counts_table = Table(title=title, show_header=False)
+    for status in shown:
+        counts_table.add_row(STATUS_LABELS[status].text(lang), str(result.count(status)))
+    console.print(counts_table)
+    if problems:
+        table = Table()
+        table.add_column(Label("文件", "file").text(lang), overflow="fold")
+        table.add_column(Label("结果", "result").text(lang), no_wrap=True)
+        table.add_column(Label("原因", "why").text(lang), overflow="fold", ratio=2)
+        for outcome in problems:
+            table.add_row(outcome.source, STATUS_LABELS[outcome.status].text(lang), outcome.first_message(lang))
+        console.print(table)
+
+
+@app.command("batch")
+def batch_command(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False),
+    ],
+    outdir: Annotated[Path, typer.Option("-o", "--output", help="The folder to write into.", show_default=False)],
+    defaults: Annotated[
+        Path | None, typer.Option("--defaults", help="A file of values every report shares (under each report).")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes; default: the cores.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF beside each .docx (LibreOffice).")] = False,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="A folder of last year's reports, paired by issuer and year.")
+    ] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")] = None,
+    summary: Annotated[Path | None, typer.Option("--summary", help="Also write the summary as JSON here.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Render even what is up to date.")] = False,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Check and render many reports into one folder; exit 1 if any was invalid, failed or not done."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..batches import batch
+
+    chosen = language(lang)
+    errors = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    )
+    task = bar.add_task(Label("生成中", "rendering").text(chosen), total=None)
+
+    def progress(outcome: Outcome, done: int, total: int) -> None:
+        if errors.is_terminal:
+            bar.update(task, completed=done, total=total)
+            if outcome.status in ("invalid", "failed"):
+                bar.console.print(_line(outcome, done, total, chosen), markup=False, highlight=False)
+        else:
+            print(_line(outcome, done, total, chosen), file=sys.stderr, flush=True)
+
+    with handled(chosen), _terminate_as_interrupt():
+        if errors.is_terminal:
+            bar.start()
+        try:
+            result = batch(
+                sources,
+                outdir,
+                defaults=defaults,
+                jobs=jobs,
+                pdf=pdf,
+                previous=previous,
+                template=template,
+                force=force,
+                progress=progress,
+            )
+        finally:
+            bar.stop()
+        _summary(result, chosen, Console(file=sys.stdout, soft_wrap=True))
+        if summary is not None:
+            text = json.dumps(result.as_dict(chosen), ensure_ascii=False, indent=2) + "\n"
+            write_atomic(summary, text.encode("utf-8"))
+            say(summary, Label("已写入", "written"), chosen)
+    raise typer.Exit(OK if result.ok else INVALID)

@@ -1,0 +1,155 @@
+"""Reports found in folders, each layered over the defaults it shares with its neighbours.
+
+A folder's ``_defaults.toml`` and a ``--defaults`` file hold what a county's
+reports have in common: the year, the date, text with placeholders, whole
+sections.  Each report is merged over them: tables key by key, anything else
+(a figure, a text, a list of sections) taken from the report when it has it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import FileError, InputError
+from .source import LayeredLocator, Source
+from .text import decode, kind_of, load
+
+DEFAULTS_NAME = "_defaults.toml"
+REPORT_SUFFIXES = (".toml", ".json")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A report file, and the defaults files it is layered over, the least specific first."""
+
+    path: Path
+    defaults: tuple[Path, ...] = ()
+
+
+def report_file(path: str | Path, *, defaults: str | Path | None = None) -> Found:
+    """A report file with the defaults it is read over: ``defaults``, then its own folder's ``_defaults.toml``.
+
+    A report in a folder with a ``_defaults.toml`` is always read over it, by
+    ``render`` and ``validate`` as by ``batch``, so one file gives one report.
+    """
+    path = Path(path)
+    folder_defaults = path.parent / DEFAULTS_NAME
+    layers: tuple[Path, ...] = (Path(defaults),) if defaults is not None else ()
+    if folder_defaults.is_file() and path.name != DEFAULTS_NAME:
+        layers += (folder_defaults,)
+    return Found(path, layers)
+
+
+def find_reports(
+    sources: Sequence[str | Path], *, defaults: str | Path | None = None
+) -> tuple[list[Found], list[Path]]:
+    """The report files of ``sources``, in order, and the sources that do not exist.
+
+    A file is taken as it is; a folder gives its ``*.toml`` and ``*.json`` files
+    by name (not its subfolders).  Each is read over ``defaults`` and its
+    folder's ``_defaults.toml`` (:func:`report_file`).  A file named twice is
+    taken once.
+    """
+    found: list[Found] = []
+    missing: list[Path] = []
+    seen: set[Path] = set()
+    for source in map(Path, sources):
+        if source.is_dir():
+            paths = [
+                p
+                for p in sorted(source.iterdir())
+                if p.suffix.lower() in REPORT_SUFFIXES and p.name != DEFAULTS_NAME and p.is_file()
+            ]
+        elif source.exists():
+            paths = [source]
+        else:
+            missing.append(source)
+            continue
+        for path in paths:
+            if (key := path.resolve()) not in seen:
+                seen.add(key)
+                found.append(report_file(path, defaults=defaults))
+    return found, missing
+
+
+def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``: tables merged key by key; any other value of ``top`` replaces ``base``'s."""
+    out = dict(base)
+    for key, value in top.items():
+        under = out.get(key)
+        out[key] = merge(under, value) if isinstance(under, dict) and isinstance(value, dict) else value
+    return out
+
+
+@lru_cache(maxsize=32)
+def _defaults(path: Path, stamp: tuple[int, int]) -> Source:
+    """A defaults file, read once while it is unchanged (``stamp`` is its modification time and size)."""
+    return load(path)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def load_report(found: Found, *, display: str | None = None) -> Source:
+    """The report of ``found`` over its defaults; messages about a value name the file that wrote it.
+
+    A defaults file that cannot be read or parsed raises like the report itself.
+    """
+    report = load(found.path, display=display)
+    if not found.defaults:
+        return report
+    try:
+        layers = [_defaults(path, _stamp(path)) for path in found.defaults]
+    except OSError as exc:
+        raise FileError.from_os(str(exc.filename or found.defaults[0]), exc) from None
+    data: dict[str, Any] = {}
+    for layer in layers:
+        data = merge(data, layer.data)
+    data = merge(data, report.data)
+    locator = LayeredLocator([report.locator, *(layer.locator for layer in reversed(layers))])
+    notes = report.issues + tuple(issue for layer in layers for issue in layer.issues)
+    return replace(report, data=data, locator=locator, issues=notes)
+
+
+_TABLE_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+def _top_level(path: Path) -> dict[str, Any]:
+    """The top-level values of a report file, read cheaply: for TOML only what comes before its first table."""
+    try:
+        text, _ = decode(path.read_bytes(), str(path))
+    except (OSError, InputError):
+        return {}
+    try:
+        if kind_of(path.name) == "json":
+            data = json.loads(text)
+        else:
+            header = _TABLE_HEADER.search(text)
+            try:
+                data = tomllib.loads(text[: header.start()] if header else text)
+            except tomllib.TOMLDecodeError:  # a "[" inside a multi-line string: read the whole file
+                data = tomllib.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def peek(found: Found) -> dict[str, Any]:
+    """The report's top-level values (issuer, year, format...) over its defaults', without reading its tables.
+
+    A file that cannot be read gives what its defaults give; the full read
+    says what is wrong with it.
+    """
+    data: dict[str, Any] = {}
+    for path in (*found.defaults, found.path):
+        data.update({k: v for k, v in _top_level(path).items() if not isinstance(v, dict)})
+    return data
