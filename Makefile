@@ -51,6 +51,7 @@ bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.bench_validate
 	$(BIN)/python -m benchmarks.bench_render
 	$(BIN)/python -m benchmarks.bench_pdf
+	$(BIN)/python -m benchmarks.bench_batch
 
 # Page images of every example, the seed replica first, for a person to look at (needs LibreOffice and poppler-utils).
 pages: $(VENV)/.demo

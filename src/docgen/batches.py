@@ -20,7 +20,7 @@ import re
 import shutil
 import signal
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
@@ -44,6 +44,7 @@ STATUS_LABELS: dict[Status, Label] = {
     "not_done": Label("未完成", "not done"),
 }
 SCRATCH_PREFIX = ".docgen-partial-"
+_IN_FLIGHT = 4  # tasks handed to the workers at a time, per worker
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ class _Task:
 
     found: Found
     display: str
-    docx: Path
-    pdf: Path | None
+    docx: str
+    pdf: str | None
     previous: Path | None
 
 
@@ -156,7 +157,7 @@ def _up_to_date(task: _Task, template: Path | None) -> bool:
     inputs = [task.found.path, *task.found.defaults, *(p for p in (template, task.previous) if p is not None)]
     newest = max(_mtime(path) for path in inputs)
     outputs = [task.docx] + ([task.pdf] if task.pdf is not None else [])
-    return all(_mtime(path) >= newest >= 0 for path in outputs)
+    return all(_mtime(Path(path)) >= newest >= 0 for path in outputs)
 
 
 def _collision(task: _Task, others: list[_Task]) -> Outcome:
@@ -165,8 +166,8 @@ def _collision(task: _Task, others: list[_Task]) -> Outcome:
         task.display,
         "invalid",
         reason=Label(
-            f"与 {names} 的发布机关和年度相同，都将写入 {task.docx.name}；均未生成，请核对发布机关",
-            f"same issuer and year as {names}: both would write {task.docx.name}; neither was rendered",
+            f"与 {names} 的发布机关和年度相同，都将写入 {Path(task.docx).name}；均未生成，请核对发布机关",
+            f"same issuer and year as {names}: both would write {Path(task.docx).name}; neither was rendered",
         ),
     )
 
@@ -225,10 +226,10 @@ def _work(task: _Task, settings: _Settings) -> Outcome:
 
         data = render(result.report, template=_prepared(settings.template, result.report.format.name))
         write_atomic(task.docx, data, scratch=settings.scratch)
-        outputs = [str(task.docx)]
+        outputs = [task.docx]
         if task.pdf is not None:
             write_atomic(task.pdf, _converter(settings).to_pdf(data), scratch=settings.scratch)
-            outputs.append(str(task.pdf))
+            outputs.append(task.pdf)
         return Outcome(task.display, "rendered", tuple(outputs), result.issues)
     except Exception as exc:  # noqa: BLE001 - whatever happens to one report is its outcome, not the batch's end
         return Outcome(task.display, "failed", reason=_failure(exc))
@@ -272,20 +273,55 @@ def _in_process(tasks: Sequence[_Task], settings: _Settings) -> Generator[Outcom
             settings.converter.close()
 
 
-def _in_workers(tasks: Sequence[_Task], settings: _Settings, jobs: int) -> Generator[Outcome, None, None]:
-    """Outcomes as the workers finish them."""
+def _pool(jobs: int, settings: _Settings) -> ProcessPoolExecutor:
+    """Worker processes, started at once: forked before the batch's plan fills this process's memory."""
     executor = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
-    futures: dict[Future[Outcome], _Task] = {}
-    try:
-        futures = {executor.submit(_work_in_worker, task): task for task in tasks}
-        for future in as_completed(futures):
+    executor.submit(os.getpid).result()
+    return executor
+
+
+def _in_workers(tasks: Sequence[_Task], executor: ProcessPoolExecutor, jobs: int) -> Generator[Outcome, None, None]:
+    """Outcomes as the workers finish them.
+
+    Only a few tasks per worker are handed out at a time, so the batch's
+    memory does not grow with the number of reports.
+    """
+    waiting = iter(tasks)
+    running: dict[Future[Outcome], _Task] = {}
+    broken = False
+
+    def hand_out() -> None:
+        nonlocal broken
+        while not broken and len(running) < _IN_FLIGHT * jobs and (task := next(waiting, None)) is not None:
             try:
-                yield future.result()
+                running[executor.submit(_work_in_worker, task)] = task
             except BrokenProcessPool:
-                yield Outcome(futures[future].display, "not_done", reason=_WORKER_DIED)
+                broken = True
+                running[_settled(Outcome(task.display, "not_done", reason=_WORKER_DIED))] = task
+
+    try:
+        hand_out()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = running.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    yield Outcome(task.display, "not_done", reason=_WORKER_DIED)
+            hand_out()
+        if broken:  # the tasks never handed out
+            yield from (Outcome(task.display, "not_done", reason=_WORKER_DIED) for task in waiting)
     finally:
         # on Ctrl-C or a generator closed early: drop what has not started, let running reports finish
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _settled(outcome: Outcome) -> Future[Outcome]:
+    future: Future[Outcome] = Future()
+    future.set_result(outcome)
+    return future
 
 
 def batch(
@@ -315,11 +351,42 @@ def batch(
     out = Path(outdir)
     found, missing = find_reports(sources, defaults=defaults)
     custom = Path(template) if template is not None else None
+    settings = _Settings(custom, pdf, out / f"{SCRATCH_PREFIX}{os.getpid()}", pdf_timeout)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(found)))
+    executor: ProcessPoolExecutor | None = None
+    try:
+        executor = _pool(workers, settings) if workers > 1 else None
+        return _run(found, missing, out, settings, executor, workers, previous, force, progress)
+    except KeyboardInterrupt:  # before any report was handed out: nothing was written
+        return BatchResult(
+            tuple(_missing(path) for path in missing)
+            + tuple(Outcome(str(item.path), "not_done", reason=_NOT_DONE) for item in found),
+            interrupted=True,
+        )
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _missing(path: Path) -> Outcome:
+    return Outcome(str(path), "failed", reason=Label(f"找不到文件或文件夹：{path}", f"no such file or folder: {path}"))
+
+
+def _run(
+    found: list[Found],
+    missing: list[Path],
+    out: Path,
+    settings: _Settings,
+    executor: ProcessPoolExecutor | None,
+    workers: int,
+    previous: str | Path | None,
+    force: bool,
+    progress: Progress | None,
+) -> BatchResult:
+    """Plan the batch (names, clashes, what is up to date), then do what is left."""
+    custom, pdf = settings.template, settings.pdf
     last_year = _previous_index(Path(previous)) if previous is not None else {}
-    settled: list[Outcome] = [
-        Outcome(str(path), "failed", reason=Label(f"找不到文件或文件夹：{path}", f"no such file or folder: {path}"))
-        for path in missing
-    ]
+    settled = [_missing(path) for path in missing]
     tasks: list[_Task] = []
     by_name: dict[str, list[_Task]] = {}
     formats: set[str] = set()
@@ -331,7 +398,7 @@ def batch(
         paired = None
         if isinstance(issuer, str) and isinstance(year, int):
             paired = last_year.get((issuer.strip(), year - 1))
-        task = _Task(item, str(item.path), out / f"{stem}.docx", out / f"{stem}.pdf" if pdf else None, paired)
+        task = _Task(item, str(item.path), str(out / f"{stem}.docx"), str(out / f"{stem}.pdf") if pdf else None, paired)
         tasks.append(task)
         by_name.setdefault(same_file_key(stem), []).append(task)
     if custom is not None:  # a broken template fails the batch here, once, not every report
@@ -339,11 +406,11 @@ def batch(
             _prepared(custom, fmt_name)
     todo: list[_Task] = []
     for task in tasks:
-        clash = by_name[same_file_key(task.docx.stem)]
+        clash = by_name[same_file_key(Path(task.docx).stem)]
         if len(clash) > 1:
             settled.append(_collision(task, clash))
         elif not force and _up_to_date(task, custom):
-            settled.append(Outcome(task.display, "skipped", (str(task.docx),) + ((str(task.pdf),) if task.pdf else ())))
+            settled.append(Outcome(task.display, "skipped", (task.docx,) + ((task.pdf,) if task.pdf else ())))
         else:
             todo.append(task)
     total = len(settled) + len(todo)
@@ -360,11 +427,8 @@ def batch(
     if todo:
         out.mkdir(parents=True, exist_ok=True)
         _stale_scratch(out)
-        scratch = out / f"{SCRATCH_PREFIX}{os.getpid()}"
-        scratch.mkdir(exist_ok=True)
-        settings = _Settings(custom, pdf, scratch, pdf_timeout)
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        runs = _in_process(todo, settings) if workers == 1 else _in_workers(todo, settings, workers)
+        settings.scratch.mkdir(exist_ok=True)
+        runs = _in_process(todo, settings) if executor is None else _in_workers(todo, executor, workers)
         try:
             with contextlib.closing(runs):
                 for outcome in runs:
@@ -372,7 +436,7 @@ def batch(
         except KeyboardInterrupt:
             interrupted = True
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(settings.scratch, ignore_errors=True)
     for task in todo:
         if task.display not in finished:
             finished[task.display] = Outcome(task.display, "not_done", reason=_NOT_DONE)

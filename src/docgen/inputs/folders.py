@@ -40,11 +40,13 @@ def report_file(path: str | Path, *, defaults: str | Path | None = None) -> Foun
     ``render`` and ``validate`` as by ``batch``, so one file gives one report.
     """
     path = Path(path)
-    folder_defaults = path.parent / DEFAULTS_NAME
-    layers: tuple[Path, ...] = (Path(defaults),) if defaults is not None else ()
-    if folder_defaults.is_file() and path.name != DEFAULTS_NAME:
-        layers += (folder_defaults,)
-    return Found(path, layers)
+    shared = (Path(defaults),) if defaults is not None else ()
+    return Found(path, shared if path.name == DEFAULTS_NAME else shared + _folder_defaults(path.parent))
+
+
+def _folder_defaults(folder: Path) -> tuple[Path, ...]:
+    folder_defaults = folder / DEFAULTS_NAME
+    return (folder_defaults,) if folder_defaults.is_file() else ()
 
 
 def find_reports(
@@ -60,6 +62,8 @@ def find_reports(
     found: list[Found] = []
     missing: list[Path] = []
     seen: set[Path] = set()
+    layers: dict[Path, tuple[Path, ...]] = {}  # one tuple for a folder's reports, however many there are
+    shared = (Path(defaults),) if defaults is not None else ()
     for source in map(Path, sources):
         if source.is_dir():
             paths = [
@@ -75,7 +79,9 @@ def find_reports(
         for path in paths:
             if (key := path.resolve()) not in seen:
                 seen.add(key)
-                found.append(report_file(path, defaults=defaults))
+                if path.parent not in layers:
+                    layers[path.parent] = shared + _folder_defaults(path.parent)
+                found.append(Found(path, layers[path.parent]))
     return found, missing
 
 
