@@ -67,3 +67,25 @@ def test_jindian_tables_blank_where_the_seed_is_blank() -> None:
     for row in rows:
         cells = row.split("\n")
         assert cells[-1].strip() == "0" and all(c.strip() == "" for c in cells[-7:-1])
+
+
+COUNTY = ROOT / "examples" / "county"
+
+
+@pytest.mark.parametrize("path", sorted(COUNTY.glob("[!_]*.toml")), ids=lambda p: p.name)
+def test_county_township_is_clean_over_its_defaults(path: Path) -> None:
+    """Each of the county's ten townships, read over the shared _defaults.toml, has no error and no warning."""
+    result = docgen.check(path)
+    assert result.issues == ()
+    assert result.report is not None and result.report.year == 2024 and len(result.report.sections) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "rules"), [("shiqiao.toml", {"C1"}), ("baisha.toml", {"C3", "C4", "C8"})], ids=["shiqiao", "baisha"]
+)
+def test_county_mistakes_break_what_their_comments_say(name: str, rules: set[str]) -> None:
+    """The two reports kept out of the demo's render break exactly the rules their header comments name."""
+    result = docgen.check(COUNTY / "mistakes" / name)
+    assert {issue.rule for issue in result.issues} == rules and not result.ok
+    header = (COUNTY / "mistakes" / name).read_text(encoding="utf-8").splitlines()[2]
+    assert all(rule in header for rule in rules)

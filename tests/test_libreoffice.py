@@ -18,6 +18,7 @@ import docgen
 from docgen.cli import app
 from docgen.outputs.docx.template import render
 from docgen.outputs.pdf import Converter, soffice, uno_python
+from docgen.testing import running
 
 from .conftest import EXAMPLES, report_of
 
@@ -187,19 +188,6 @@ def test_signature_block_is_placed_as_gbt_9704_says(pdfs: dict[str, Path]) -> No
 # --- one LibreOffice for many documents -----------------------------------------------------------
 
 
-def _running(marker: str) -> list[str]:
-    """Command lines of live processes that mention ``marker``."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        if marker in text:
-            found.append(text)
-    return found
-
-
 @needs_libreoffice
 def test_many_documents_go_through_one_libreoffice(converter: Converter, pdfs: dict[str, Path]) -> None:
     """Every example went through the module's converter; one more document does not start another LibreOffice."""
@@ -230,7 +218,7 @@ def test_a_hanging_libreoffice_is_stopped_with_a_message(
             hanging.to_pdf(b"not read")
         assert "超时" in caught.value.message("zh") and "longer than" in caught.value.message("en")
         folder = hanging._state.folder
-    assert _running(str(tmp_path / "soffice")) == []
+    assert running(str(tmp_path / "soffice")) == []
     assert folder is not None and not folder.exists()
 
 

@@ -79,23 +79,20 @@ class TemplateError(DocgenError):
         return "\n".join(f"{self.template}: {problem.text(lang)}" for problem in self.problems)
 
 
-class MismatchError(DocgenError):
+class _ExplainedError(DocgenError):
+    """An error that is one message, in both languages."""
+
+    def __init__(self, *, detail: Label) -> None:
+        self.detail = detail
+        super().__init__(self.message())
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.detail.text(lang)
+
+
+class MismatchError(_ExplainedError):
     """Reports that cannot go together: different formats or years in one roll-up."""
 
-    def __init__(self, *, detail: Label) -> None:
-        self.detail = detail
-        super().__init__(self.message())
 
-    def message(self, lang: Lang = "zh") -> str:
-        return self.detail.text(lang)
-
-
-class RenderError(DocgenError):
+class RenderError(_ExplainedError):
     """Rendering or conversion failed for a reason outside the report."""
-
-    def __init__(self, *, detail: Label) -> None:
-        self.detail = detail
-        super().__init__(self.message())
-
-    def message(self, lang: Lang = "zh") -> str:
-        return self.detail.text(lang)

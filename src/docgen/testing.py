@@ -6,6 +6,7 @@ import io
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 from lxml import etree
 
@@ -87,3 +88,16 @@ def import_profile(*args: str) -> tuple[int, frozenset[str]]:
         if not name.startswith(" "):
             total += int(cumulative)
     return total, frozenset(packages)
+
+
+def running(marker: str) -> list[str]:
+    """Command lines of live processes that mention ``marker`` (Linux's /proc; empty elsewhere)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in text:
+            found.append(text)
+    return found

@@ -14,7 +14,18 @@ import typer
 
 from ..files import write_atomic
 from ..statute import Label, Lang
-from .common import INVALID, OK, LangOption, Language, app, handled, language, say
+from .common import (
+    INVALID,
+    OK,
+    DefaultsOption,
+    LangOption,
+    Language,
+    SourcesArgument,
+    app,
+    handled,
+    language,
+    say,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -79,14 +90,9 @@ def _summary(result: BatchResult, lang: Lang, console: Console) -> None:
 
 @app.command("batch")
 def batch_command(
-    sources: Annotated[
-        list[Path],
-        typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False),
-    ],
+    sources: SourcesArgument,
     outdir: Annotated[Path, typer.Option("-o", "--output", help="The folder to write into.", show_default=False)],
-    defaults: Annotated[
-        Path | None, typer.Option("--defaults", help="A file of values every report shares (under each report).")
-    ] = None,
+    defaults: DefaultsOption = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes; default: the cores.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF beside each .docx (LibreOffice).")] = False,
     previous: Annotated[

@@ -37,6 +37,13 @@ class ReportFormat(StrEnum):
 
 
 LangOption = Annotated[Language, typer.Option("--lang", help="Language of messages.")]
+SourcesArgument = Annotated[
+    list[Path], typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False)
+]
+DefaultsOption = Annotated[
+    Path | None, typer.Option("--defaults", help="A file of values every report shares (under each report).")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="The report format: 2021 or 2019.")]
 PreviousOption = Annotated[
     Path | None, typer.Option("--previous", help="Last year's report, for the carry-over and trend checks.")
@@ -79,6 +86,16 @@ def handled(lang: Lang) -> Iterator[None]:
 def fail(message: Label, lang: Lang, code: int) -> NoReturn:
     err(message.text(lang))
     raise typer.Exit(code)
+
+
+def refuse_overwrite(output: Path, force: bool, lang: Lang) -> None:
+    """A file the user made is replaced only when asked (exit 2 otherwise)."""
+    if output.exists() and not force:
+        fail(
+            Label(f"{output}: 文件已存在；用 --force 覆盖", f"{output}: already exists; use --force to overwrite"),
+            lang,
+            USAGE,
+        )
 
 
 def schema_ref(output: Path | None, fmt: str) -> str:

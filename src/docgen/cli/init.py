@@ -9,18 +9,17 @@ import typer
 
 from ..files import write_atomic
 from ..outputs.starter import starter
-from ..statute import Label
 from .common import (
-    USAGE,
     WRITTEN,
+    ForceOption,
     FormatOption,
     LangOption,
     Language,
     ReportFormat,
     app,
-    fail,
     handled,
     language,
+    refuse_overwrite,
     say,
     schema_ref,
 )
@@ -30,7 +29,7 @@ from .common import (
 def init_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.")] = None,
     report_format: FormatOption = ReportFormat.f2021,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Write a starter report with every row present and labelled."""
@@ -39,12 +38,7 @@ def init_command(
     if output is None:
         typer.echo(text, nl=False)
         return
-    if output.exists() and not force:
-        fail(
-            Label(f"{output}: 文件已存在；用 --force 覆盖", f"{output}: already exists; use --force to overwrite"),
-            chosen,
-            USAGE,
-        )
+    refuse_overwrite(output, force, chosen)
     with handled(chosen):
         write_atomic(output, text.encode("utf-8"))
     say(output, WRITTEN, chosen)

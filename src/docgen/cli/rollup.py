@@ -10,32 +10,35 @@ import typer
 from ..files import write_atomic
 from ..rollups import rollup
 from ..statute import Label
-from .common import USAGE, LangOption, Language, app, err, fail, handled, language, say, schema_ref
+from .common import (
+    DefaultsOption,
+    ForceOption,
+    LangOption,
+    Language,
+    SourcesArgument,
+    app,
+    err,
+    handled,
+    language,
+    refuse_overwrite,
+    say,
+    schema_ref,
+)
 
 
 @app.command("rollup")
 def rollup_command(
-    sources: Annotated[
-        list[Path],
-        typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False),
-    ],
+    sources: SourcesArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="The report file to write.", show_default=False)],
     issuer: Annotated[str, typer.Option("--issuer", help="The body whose report the sum is.", show_default=False)],
     year: Annotated[int | None, typer.Option("--year", help="Add only the reports of this year.")] = None,
-    defaults: Annotated[
-        Path | None, typer.Option("--defaults", help="A file of values every report shares (under each report).")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    defaults: DefaultsOption = None,
+    force: ForceOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Add the figures of many reports of one format and year into one report file that validates."""
     chosen = language(lang)
-    if output.exists() and not force:
-        fail(
-            Label(f"{output}: 文件已存在；用 --force 覆盖", f"{output}: already exists; use --force to overwrite"),
-            chosen,
-            USAGE,
-        )
+    refuse_overwrite(output, force, chosen)
     with handled(chosen):
         summed = rollup(sources, issuer=issuer, year=year, defaults=defaults)
         write_atomic(output, summed.text(schema_ref(output, summed.format)).encode("utf-8"))
