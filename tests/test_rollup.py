@@ -157,3 +157,39 @@ def test_the_report_file_writer_reads_back_to_the_same_report(fmt: str) -> None:
     back = docgen.check(parse(report_toml(source.data), "back.toml"))
     assert back.report is not None
     assert docgen.render(back.report) == docgen.render(docgen.check(source).require())
+
+
+def test_the_sum_written_into_a_source_folder_is_not_added_to_itself(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "county"
+    shutil.copytree(COUNTY, folder, ignore=shutil.ignore_patterns("mistakes"))
+    target = folder / "county.toml"
+    args = ["rollup", str(folder), "-o", str(target), "--issuer", "青山县人民政府", "--force"]
+    assert runner.invoke(app, args).exit_code == 0
+    first = docgen.check(target).require().tables.value(("applications", "received", "total"))
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "10" in again.stderr
+    assert docgen.check(target).require().tables.value(("applications", "received", "total")) == first
+
+
+@pytest.mark.parametrize("issuer", ["", "a/b"])
+def test_an_issuer_that_cannot_sign_is_refused(runner: CliRunner, tmp_path: Path, issuer: str) -> None:
+    result = runner.invoke(app, ["rollup", str(COUNTY), "-o", str(tmp_path / "s.toml"), "--issuer", issuer])
+    assert result.exit_code == 1 and "发布机关" in result.stderr and "Traceback" not in result.output
+
+
+def test_year_leaves_out_other_years_even_when_they_are_invalid(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "mixed"
+    shutil.copytree(COUNTY, folder, ignore=shutil.ignore_patterns("mistakes"))
+    old = (COUNTY / "mistakes" / "shiqiao.toml").read_text(encoding="utf-8").replace("year = 2024", "year = 2023")
+    (folder / "shiqiao-2023.toml").write_text(old, encoding="utf-8")
+    refused = runner.invoke(app, ["rollup", str(folder), "-o", str(tmp_path / "a.toml"), "--issuer", "X"])
+    assert refused.exit_code == 1
+    kept = runner.invoke(
+        app, ["rollup", str(folder), "-o", str(tmp_path / "b.toml"), "--issuer", "X", "--year", "2024"]
+    )
+    assert kept.exit_code == 0, kept.output
+    assert "shiqiao-2023.toml" in kept.stderr

@@ -1,36 +1,41 @@
 """Many reports at once: a county's townships and departments, a province's counties.
 
 :func:`batch` finds the reports of its sources, layers each over its shared
-defaults, names every output from the issuer and the year, refuses two that
-would write one file before it renders anything, skips what is already up
-to date, then checks and renders the rest in worker processes, each with its
-template prepared once (and one LibreOffice for its PDFs).  Every report ends
-as an :class:`Outcome`, a value: a bad file never stops the others.  Files
-are written whole or not at all, through a scratch folder inside the output
-folder that the batch clears; an interrupted batch says what it did not do,
-and running it again does only that.
+defaults, names every output from the issuer and the year, and refuses two
+that would write one file before it renders anything.  Worker processes,
+each with its templates prepared once (and one LibreOffice for its PDFs),
+then check every report and render the ones whose outputs are missing or
+were made from anything else: a stamp beside the outputs records what they
+were made from.  Every report ends as an :class:`Outcome`, a value: a bad
+file never stops the others.  Files are written whole or not at all, through
+a scratch folder inside the output folder that the batch clears; an
+interrupted batch says what it did not do, and running it again does only
+that.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import importlib.metadata
+import json
 import multiprocessing.util
 import os
 import re
 import shutil
 import signal
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from .checks import check
-from .errors import DocgenError, InputError
+from .errors import DocgenError, FileError, InputError
 from .files import safe_name, same_file_key, write_atomic
-from .inputs import Found, Source, find_reports, load, load_report, peek
+from .inputs import Found, Source, find_reports, load_report, peek, report_file
+from .inputs.folders import NO_SUCH_SOURCE
 from .issues import Issue
 from .statute import FORMAT_SPECS, Label, Lang
 
@@ -44,12 +49,13 @@ STATUS_LABELS: dict[Status, Label] = {
     "not_done": Label("未完成", "not done"),
 }
 SCRATCH_PREFIX = ".docgen-partial-"
+STAMPS = ".docgen-stamps"  # in the output folder: what each output was made from
 _IN_FLIGHT = 4  # tasks handed to the workers at a time, per worker
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one report: its status, the files written, its issues, and why when it was not rendered."""
+    """What became of one report: its status, the files it has, its issues, and why when it was not rendered."""
 
     source: str
     status: Status
@@ -57,8 +63,12 @@ class Outcome:
     issues: tuple[Issue, ...] = ()
     reason: Label | None = None
 
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(issue for issue in self.issues if not issue.is_error)
+
     def first_message(self, lang: Lang = "zh") -> str:
-        """The message a summary shows: why it failed, or its first error, or its first warning."""
+        """The message a summary shows: why it was not rendered, or its first error, or its first warning."""
         if self.reason is not None:
             return self.reason.text(lang)
         errors = [issue for issue in self.issues if issue.is_error] or list(self.issues)
@@ -86,13 +96,14 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
-        """True when every report was rendered or already up to date."""
-        return all(outcome.status in ("rendered", "skipped") for outcome in self.outcomes)
+        """True when there were reports and every one was rendered or already up to date."""
+        return bool(self.outcomes) and all(o.status in ("rendered", "skipped") for o in self.outcomes)
 
     def as_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """What ``--summary`` writes."""
         return {
             **{status: self.count(status) for status in STATUSES},
+            "with_warnings": sum(1 for outcome in self.outcomes if outcome.warnings),
             "interrupted": self.interrupted,
             "reports": [outcome.as_dict(lang) for outcome in self.outcomes],
         }
@@ -101,15 +112,16 @@ class BatchResult:
 Progress = Callable[[Outcome, int, int], None]  # an outcome, how many are done, how many there are
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Task:
-    """One report to check and render, as a worker process receives it."""
+    """One report as a worker receives it: where it is, where its outputs go, what else it needs."""
 
-    found: Found
-    display: str
+    source: str  # the report file, also the name messages use
+    defaults: tuple[str, ...]
     docx: str
     pdf: str | None
-    previous: Path | None
+    previous: str | None  # last year's report
+    refused: Label | None = None  # why it must not be rendered (its outputs clash with another's)
 
 
 @dataclass
@@ -117,81 +129,77 @@ class _Settings:
     """What every worker needs besides its tasks."""
 
     template: Path | None
-    pdf: bool
     scratch: Path
+    stamps: Path
+    force: bool
     pdf_timeout: float
     converter: Any = field(default=None, repr=False)  # the worker's own Converter, started on its first PDF
 
 
-# --- planning ------------------------------------------------------------------------------
-
-
-def output_stem(issuer: object, year: object, fallback: str) -> str:
-    """The file name of a report's outputs, without suffix: ``{issuer}-{year}``, safe on every file system."""
-    if isinstance(issuer, str) and isinstance(year, int) and not isinstance(year, bool) and issuer.strip():
-        return safe_name(f"{issuer.strip()}-{year}", fallback=fallback)
-    return safe_name(fallback)
-
-
-def _previous_index(folder: Path) -> dict[tuple[str, int], Path]:
-    """Last year's reports in ``folder``, by issuer and year."""
-    found, _ = find_reports([folder])
-    index: dict[tuple[str, int], Path] = {}
-    for item in found:
-        top = peek(item)
-        issuer, year = top.get("issuer"), top.get("year")
-        if isinstance(issuer, str) and isinstance(year, int):
-            index.setdefault((issuer.strip(), year), item.path)
-    return index
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
-
-
-def _up_to_date(task: _Task, template: Path | None) -> bool:
-    """Every output exists and is newer than everything it was made from."""
-    inputs = [task.found.path, *task.found.defaults, *(p for p in (template, task.previous) if p is not None)]
-    newest = max(_mtime(path) for path in inputs)
-    outputs = [task.docx] + ([task.pdf] if task.pdf is not None else [])
-    return all(_mtime(Path(path)) >= newest >= 0 for path in outputs)
-
-
-def _collision(task: _Task, others: list[_Task]) -> Outcome:
-    names = "、".join(other.display for other in others if other is not task)
-    return Outcome(
-        task.display,
-        "invalid",
-        reason=Label(
-            f"与 {names} 的发布机关和年度相同，都将写入 {Path(task.docx).name}；均未生成，请核对发布机关",
-            f"same issuer and year as {names}: both would write {Path(task.docx).name}; neither was rendered",
-        ),
-    )
-
-
-# --- the work of one report -----------------------------------------------------------------
+# --- the work of one report, in a worker ------------------------------------------------------
 
 _SETTINGS: _Settings | None = None  # a worker process's settings, set by its initializer
 
 
 def _start_worker(settings: _Settings) -> None:
-    """A worker's start: Ctrl-C is the parent's to handle; a converter, if started, stops with the worker."""
+    """A worker's start: the parent handles Ctrl-C; SIGTERM ends a worker at once, as it ends any process."""
     global _SETTINGS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
     _SETTINGS = settings
 
 
 @cache
-def _prepared(template: Path | None, fmt_name: str) -> Any:
-    """The template of a format, prepared once per process."""
+def _prepared(template: Path | None, stamp: tuple[int, int], fmt_name: str) -> Any:
+    """The template of a format, prepared once per process while its file is unchanged."""
     from .outputs.docx.template import PreparedTemplate, default_template
 
     if template is None:
         return default_template(fmt_name)
     return PreparedTemplate.from_path(template, FORMAT_SPECS[fmt_name])
+
+
+def _file_stamp(path: Path | None) -> tuple[int, int]:
+    if path is None:
+        return (0, 0)
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return info.st_mtime_ns, info.st_size
+
+
+def prepared(template: Path | None, fmt_name: str) -> Any:
+    """The template a batch renders ``fmt_name`` reports with; a broken one raises TemplateError."""
+    return _prepared(template, _file_stamp(template), fmt_name)
+
+
+@cache
+def _template_identity(template: Path, stamp: tuple[int, int]) -> str:
+    return hashlib.sha256(template.read_bytes()).hexdigest()
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("docgen")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _made_from(source: Source, previous: Source | None, settings: _Settings, fmt_name: str, pdf: bool) -> str:
+    """A fingerprint of all an output is made from: the data (not comments), last year's, the template, docgen."""
+    from .outputs.docx.template import template_path
+
+    template = settings.template or template_path(fmt_name)
+    facts = [
+        _version(),
+        _template_identity(template, _file_stamp(template)),
+        pdf,
+        source.data,
+        previous.data if previous is not None else None,
+    ]
+    text = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _converter(settings: _Settings) -> Any:
@@ -212,27 +220,39 @@ def _failure(exc: BaseException) -> Label:
 
 
 def _work(task: _Task, settings: _Settings) -> Outcome:
-    """Check one report and write its outputs; every way it can go wrong is an outcome, never an exception."""
+    """Check one report and write what is missing or stale; every way it can go wrong is an outcome."""
     try:
+        found = Found(Path(task.source), tuple(map(Path, task.defaults)))
         try:
-            source: Source = load_report(task.found, display=task.display)
+            source = load_report(found, display=task.source)
         except InputError as exc:
-            return Outcome(task.display, "invalid", issues=exc.issues)
-        previous = load(task.previous) if task.previous is not None else None
+            return Outcome(task.source, "invalid", issues=exc.issues, reason=task.refused)
+        previous = load_report(report_file(task.previous)) if task.previous is not None else None
         result = check(source, previous=previous)
-        if result.report is None:
-            return Outcome(task.display, "invalid", issues=result.issues)
+        if task.refused is not None or result.report is None:
+            return Outcome(task.source, "invalid", issues=result.issues, reason=task.refused)
+        outputs = (task.docx,) if task.pdf is None else (task.docx, task.pdf)
+        made_from = _made_from(source, previous, settings, result.report.format.name, task.pdf is not None)
+        stamp = settings.stamps / f"{Path(task.docx).name}.stamp"
+        if not settings.force and all(map(os.path.exists, outputs)) and _read(stamp) == made_from:
+            return Outcome(task.source, "skipped", outputs, result.issues)
         from .outputs.docx.template import render
 
-        data = render(result.report, template=_prepared(settings.template, result.report.format.name))
+        data = render(result.report, template=prepared(settings.template, result.report.format.name))
         write_atomic(task.docx, data, scratch=settings.scratch)
-        outputs = [task.docx]
         if task.pdf is not None:
             write_atomic(task.pdf, _converter(settings).to_pdf(data), scratch=settings.scratch)
-            outputs.append(task.pdf)
-        return Outcome(task.display, "rendered", tuple(outputs), result.issues)
+        write_atomic(stamp, made_from.encode("ascii"), scratch=settings.scratch)  # last: the outputs are whole
+        return Outcome(task.source, "rendered", outputs, result.issues)
     except Exception as exc:  # noqa: BLE001 - whatever happens to one report is its outcome, not the batch's end
-        return Outcome(task.display, "failed", reason=_failure(exc))
+        return Outcome(task.source, "failed", reason=_failure(exc))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _work_in_worker(task: _Task) -> Outcome:
@@ -240,7 +260,57 @@ def _work_in_worker(task: _Task) -> Outcome:
     return _work(task, _SETTINGS)
 
 
-# --- running ----------------------------------------------------------------------------------
+# --- planning ----------------------------------------------------------------------------------
+
+
+def _named(top: dict[str, Any]) -> tuple[str, int] | None:
+    """The issuer and year a report names, if it names both."""
+    issuer, year = top.get("issuer"), top.get("year")
+    if isinstance(issuer, str) and issuer.strip() and isinstance(year, int) and not isinstance(year, bool):
+        return issuer.strip(), year
+    return None
+
+
+def output_stem(top: dict[str, Any], fallback: str) -> str:
+    """The file name of a report's outputs, without suffix: ``{issuer}-{year}``, safe on every file system."""
+    named = _named(top)
+    return safe_name(f"{named[0]}-{named[1]}" if named else fallback, fallback=fallback)
+
+
+def _previous_index(folder: Path) -> dict[tuple[str, int], Path]:
+    """Last year's reports in ``folder``, by issuer and year."""
+    found, _ = find_reports([folder])
+    index: dict[tuple[str, int], Path] = {}
+    for item in found:
+        if (named := _named(peek(item))) is not None:
+            index.setdefault(named, item.path)
+    return index
+
+
+def _clash(task: _Task, others: list[_Task]) -> Label:
+    names = "、".join(other.source for other in others if other is not task)
+    file = Path(task.docx).name
+    return Label(
+        f"与 {names} 将写入同一个文件 {file}（发布机关和年度相同，或只差大小写、标点）；均未生成",
+        f"{names} would write the same file {file} (the same issuer and year, or nearly); neither was rendered",
+    )
+
+
+def _keeping(outcome: Outcome, task: _Task) -> Outcome:
+    """An outcome from a worker, with the parent's own copies of its names: a batch keeps one of each."""
+    outputs = tuple(name for name in (task.docx, task.pdf) if name in outcome.outputs)
+    return replace(outcome, source=task.source, outputs=outputs)
+
+
+def _missing(path: Path) -> Outcome:
+    return Outcome(str(path), "failed", reason=Label(f"{path}：{NO_SUCH_SOURCE.zh}", f"{path}: {NO_SUCH_SOURCE.en}"))
+
+
+_NOT_DONE = Label("未完成：批处理被中断；再次运行同一命令即可补全", "not done: the batch was interrupted; run it again")
+_WORKER_DIED = Label(
+    "未完成：一个工作进程意外终止；再次运行同一命令即可补全",
+    "not done: a worker process died; run the same command again",
+)
 
 
 def _stale_scratch(outdir: Path) -> None:
@@ -257,71 +327,103 @@ def _stale_scratch(outdir: Path) -> None:
             continue
 
 
-_NOT_DONE = Label("未完成：批处理被中断；再次运行同一命令即可补全", "not done: the batch was interrupted; run it again")
-_WORKER_DIED = Label(
-    "未完成：一个工作进程意外终止；再次运行同一命令即可补全",
-    "not done: a worker process died; run the same command again",
-)
+# --- running -------------------------------------------------------------------------------------
 
 
-def _in_process(tasks: Sequence[_Task], settings: _Settings) -> Generator[Outcome, None, None]:
-    try:
-        for task in tasks:
-            yield _work(task, settings)
-    finally:
-        if settings.converter is not None:
-            settings.converter.close()
+class _Run:
+    """One batch: its plan, its workers, and every outcome so far, kept whatever interrupts it."""
 
+    def __init__(self, settings: _Settings, jobs: int, progress: Progress | None) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.progress = progress
+        self.order: list[str] = []
+        self.finished: dict[str, Outcome] = {}
+        self.total = 0
+        self.executor: ProcessPoolExecutor | None = None
+        self.running: dict[Future[Outcome], _Task] = {}
 
-def _pool(jobs: int, settings: _Settings) -> ProcessPoolExecutor:
-    """Worker processes, started at once: forked before the batch's plan fills this process's memory."""
-    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
-    executor.submit(os.getpid).result()
-    return executor
+    def record(self, outcome: Outcome) -> None:
+        self.finished[outcome.source] = outcome
+        if self.progress is not None:
+            self.progress(outcome, len(self.finished), self.total)
 
+    def start_workers(self) -> None:
+        """Fork the workers now, before the plan fills this process's memory."""
+        if self.jobs > 1:
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_start_worker, initargs=(self.settings,)
+            )
+            self.executor.submit(os.getpid).result()
 
-def _in_workers(tasks: Sequence[_Task], executor: ProcessPoolExecutor, jobs: int) -> Generator[Outcome, None, None]:
-    """Outcomes as the workers finish them.
-
-    Only a few tasks per worker are handed out at a time, so the batch's
-    memory does not grow with the number of reports.
-    """
-    waiting = iter(tasks)
-    running: dict[Future[Outcome], _Task] = {}
-    broken = False
-
-    def hand_out() -> None:
-        nonlocal broken
-        while not broken and len(running) < _IN_FLIGHT * jobs and (task := next(waiting, None)) is not None:
+    def work(self, tasks: Sequence[_Task]) -> None:
+        if self.executor is None:
             try:
-                running[executor.submit(_work_in_worker, task)] = task
-            except BrokenProcessPool:
-                broken = True
-                running[_settled(Outcome(task.display, "not_done", reason=_WORKER_DIED))] = task
+                for task in tasks:
+                    self.record(_work(task, self.settings))
+            finally:
+                if self.settings.converter is not None:
+                    self.settings.converter.close()
+        else:
+            self._work_in_pool(self.executor, tasks)
 
-    try:
-        hand_out()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = running.pop(future)
+    def _work_in_pool(self, executor: ProcessPoolExecutor, tasks: Sequence[_Task]) -> None:
+        """A few tasks a worker at a time, so that a batch's memory does not grow with it."""
+        waiting = iter(tasks)
+        broken = False
+        while True:
+            while not broken and len(self.running) < _IN_FLIGHT * self.jobs:
+                upcoming = next(waiting, None)
+                if upcoming is None:
+                    break
                 try:
-                    yield future.result()
+                    self.running[executor.submit(_work_in_worker, upcoming)] = upcoming
                 except BrokenProcessPool:
                     broken = True
-                    yield Outcome(task.display, "not_done", reason=_WORKER_DIED)
-            hand_out()
-        if broken:  # the tasks never handed out
-            yield from (Outcome(task.display, "not_done", reason=_WORKER_DIED) for task in waiting)
-    finally:
-        # on Ctrl-C or a generator closed early: drop what has not started, let running reports finish
-        executor.shutdown(wait=True, cancel_futures=True)
+                    self.record(Outcome(upcoming.source, "not_done", reason=_WORKER_DIED))
+            if not self.running:
+                break
+            done, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = self.running.pop(future)
+                try:
+                    self.record(_keeping(future.result(), task))
+                except BrokenProcessPool:
+                    broken = True
+                    self.record(Outcome(task.source, "not_done", reason=_WORKER_DIED))
+        for task in waiting if broken else ():  # the tasks never handed out
+            self.record(Outcome(task.source, "not_done", reason=_WORKER_DIED))
 
+    def stop(self) -> None:
+        """Hand out nothing more, let the reports being worked on finish, and keep their outcomes.
 
-def _settled(outcome: Outcome) -> Future[Outcome]:
-    future: Future[Outcome] = Future()
-    future.set_result(outcome)
-    return future
+        A second Ctrl-C while they finish stops the workers at once: what they
+        were writing is in the scratch folder, which goes, and every output
+        file stays whole.
+        """
+        executor = self.executor
+        if executor is None:
+            return
+        try:
+            executor.shutdown(wait=True, cancel_futures=True)
+        except KeyboardInterrupt:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()  # each worker's LibreOffice sees its parent gone and stops too
+            executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = None
+        for future, task in self.running.items():
+            if not future.done() or future.cancelled():
+                continue
+            error = future.exception()
+            if error is None:
+                self.record(_keeping(future.result(), task))
+            elif isinstance(error, BrokenProcessPool):
+                self.record(Outcome(task.source, "not_done", reason=_WORKER_DIED))
+        self.running.clear()
+
+    def result(self, interrupted: bool) -> BatchResult:
+        outcomes = [self.finished.get(name) or Outcome(name, "not_done", reason=_NOT_DONE) for name in self.order]
+        return BatchResult(tuple(outcomes), interrupted)
 
 
 def batch(
@@ -334,6 +436,7 @@ def batch(
     previous: str | Path | None = None,
     template: str | Path | None = None,
     force: bool = False,
+    exclude: Sequence[str | Path] = (),
     pdf_timeout: float = 120.0,
     progress: Progress | None = None,
 ) -> BatchResult:
@@ -343,102 +446,82 @@ def batch(
     process), ``pdf`` a PDF beside each .docx, ``previous`` a folder of last
     year's reports paired by issuer and year for the carry-over and trend
     checks, ``template`` a custom template, ``force`` renders even what is up
-    to date.  ``progress`` is called with each outcome as it comes.  Ctrl-C
-    ends the batch early: what was not done is in the result as ``not_done``.
-    A custom template that cannot be used raises :class:`~docgen.TemplateError`
+    to date, ``exclude`` files among the sources that are not reports (a
+    summary written into a source folder).  ``progress`` is called with each
+    outcome as it comes.  Ctrl-C ends the batch early: the reports being
+    worked on finish, and the rest are in the result as ``not_done``.
+
+    Raises :class:`~docgen.FileError` for an output folder that cannot be one,
+    a ``defaults`` file or ``previous`` folder that does not exist, and
+    :class:`~docgen.TemplateError` for a custom template that cannot be used,
     before anything is rendered.
     """
     out = Path(outdir)
-    found, missing = find_reports(sources, defaults=defaults)
+    if out.exists() and not out.is_dir():
+        raise FileError(path=str(out), reason=Label("不是文件夹", "is not a folder"))
+    for path, must_be in ((previous, Path.is_dir), (defaults, Path.is_file)):
+        if path is not None and not must_be(Path(path)):
+            raise FileError(path=str(path), reason=NO_SUCH_SOURCE)
     custom = Path(template) if template is not None else None
-    settings = _Settings(custom, pdf, out / f"{SCRATCH_PREFIX}{os.getpid()}", pdf_timeout)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(found)))
-    executor: ProcessPoolExecutor | None = None
+    settings = _Settings(custom, out / f"{SCRATCH_PREFIX}{os.getpid()}", out / STAMPS, force, pdf_timeout)
+    run = _Run(settings, max(1, jobs or os.cpu_count() or 1), progress)
+    interrupted = False
     try:
-        executor = _pool(workers, settings) if workers > 1 else None
-        return _run(found, missing, out, settings, executor, workers, previous, force, progress)
-    except KeyboardInterrupt:  # before any report was handed out: nothing was written
-        return BatchResult(
-            tuple(_missing(path) for path in missing)
-            + tuple(Outcome(str(item.path), "not_done", reason=_NOT_DONE) for item in found),
-            interrupted=True,
-        )
+        run.start_workers()  # first, so that the workers carry nothing of what the batch reads next
+        found, missing = find_reports(sources, defaults=defaults, exclude=exclude)
+        run.order = [str(path) for path in missing] + [str(item.path) for item in found]
+        tasks = _plan(found, missing, out, pdf, Path(previous) if previous is not None else None, run)
+        if tasks:
+            out.mkdir(parents=True, exist_ok=True)
+            _stale_scratch(out)
+            settings.scratch.mkdir(exist_ok=True)
+            settings.stamps.mkdir(exist_ok=True)
+            run.work(tasks)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        run.stop()
+        shutil.rmtree(settings.scratch, ignore_errors=True)
+    return run.result(interrupted)
 
 
-def _missing(path: Path) -> Outcome:
-    return Outcome(str(path), "failed", reason=Label(f"找不到文件或文件夹：{path}", f"no such file or folder: {path}"))
-
-
-def _run(
-    found: list[Found],
-    missing: list[Path],
-    out: Path,
-    settings: _Settings,
-    executor: ProcessPoolExecutor | None,
-    workers: int,
-    previous: str | Path | None,
-    force: bool,
-    progress: Progress | None,
-) -> BatchResult:
-    """Plan the batch (names, clashes, what is up to date), then do what is left."""
-    custom, pdf = settings.template, settings.pdf
-    last_year = _previous_index(Path(previous)) if previous is not None else {}
-    settled = [_missing(path) for path in missing]
+def _plan(
+    found: list[Found], missing: list[Path], out: Path, pdf: bool, previous: Path | None, run: _Run
+) -> list[_Task]:
+    """Every report's task; the missing sources and the clashes are recorded as outcomes at once."""
+    last_year = _previous_index(previous) if previous is not None else {}
     tasks: list[_Task] = []
     by_name: dict[str, list[_Task]] = {}
     formats: set[str] = set()
-    for item in found:
+    layers: dict[tuple[Path, ...], tuple[str, ...]] = {}  # one tuple of names for a folder's reports
+    for item, name in zip(found, run.order[len(missing) :], strict=True):
         top = peek(item)
+        if item.defaults not in layers:
+            layers[item.defaults] = tuple(map(str, item.defaults))
         formats.add(str(top.get("format", "2021")))
-        issuer, year = top.get("issuer"), top.get("year")
-        stem = output_stem(issuer, year, fallback=item.path.stem)
-        paired = None
-        if isinstance(issuer, str) and isinstance(year, int):
-            paired = last_year.get((issuer.strip(), year - 1))
-        task = _Task(item, str(item.path), str(out / f"{stem}.docx"), str(out / f"{stem}.pdf") if pdf else None, paired)
+        named = _named(top)
+        paired = last_year.get((named[0], named[1] - 1)) if named else None
+        stem = output_stem(top, fallback=item.path.stem)
+        task = _Task(
+            name,
+            layers[item.defaults],
+            str(out / f"{stem}.docx"),
+            str(out / f"{stem}.pdf") if pdf else None,
+            str(paired) if paired is not None else None,
+        )
         tasks.append(task)
         by_name.setdefault(same_file_key(stem), []).append(task)
-    if custom is not None:  # a broken template fails the batch here, once, not every report
-        for fmt_name in sorted(formats & set(FORMAT_SPECS)):
-            _prepared(custom, fmt_name)
-    todo: list[_Task] = []
-    for task in tasks:
-        clash = by_name[same_file_key(Path(task.docx).stem)]
-        if len(clash) > 1:
-            settled.append(_collision(task, clash))
-        elif not force and _up_to_date(task, custom):
-            settled.append(Outcome(task.display, "skipped", (task.docx,) + ((task.pdf,) if task.pdf else ())))
-        else:
-            todo.append(task)
-    total = len(settled) + len(todo)
-    finished: dict[str, Outcome] = {}
+    for fmt_name in sorted(formats & set(FORMAT_SPECS)) if run.settings.template else ():
+        prepared(run.settings.template, fmt_name)  # a broken template fails the batch here, once
+    run.total = len(missing) + len(tasks)
+    for path in missing:
+        run.record(_missing(path))
+    return [
+        task if len(clash := by_name[same_file_key(Path(task.docx).stem)]) == 1 else _refused(task, clash)
+        for task in tasks
+    ]
 
-    def record(outcome: Outcome) -> None:
-        finished[outcome.source] = outcome
-        if progress is not None:
-            progress(outcome, len(finished), total)
 
-    for outcome in settled:
-        record(outcome)
-    interrupted = False
-    if todo:
-        out.mkdir(parents=True, exist_ok=True)
-        _stale_scratch(out)
-        settings.scratch.mkdir(exist_ok=True)
-        runs = _in_process(todo, settings) if executor is None else _in_workers(todo, executor, workers)
-        try:
-            with contextlib.closing(runs):
-                for outcome in runs:
-                    record(outcome)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            shutil.rmtree(settings.scratch, ignore_errors=True)
-    for task in todo:
-        if task.display not in finished:
-            finished[task.display] = Outcome(task.display, "not_done", reason=_NOT_DONE)
-    order = [str(path) for path in missing] + [task.display for task in tasks]
-    return BatchResult(tuple(finished[name] for name in order), interrupted)
+def _refused(task: _Task, clash: list[_Task]) -> _Task:
+    """A task checked (so its own errors show) but not rendered, since another report would write its file."""
+    return _Task(task.source, task.defaults, task.docx, task.pdf, task.previous, _clash(task, clash))

@@ -17,7 +17,8 @@ from typing import Any
 
 from .checks import check
 from .errors import FileError, InputError, MismatchError
-from .inputs import find_reports, load_report, parse
+from .inputs import find_reports, load_report, parse, peek
+from .inputs.folders import NO_SUCH_SOURCE
 from .issues import Issue
 from .model import Report, add, figures
 from .outputs.toml import report_toml
@@ -75,22 +76,28 @@ def rollup(
     year: int | None = None,
     defaults: str | Path | None = None,
     day: datetime.date | None = None,
+    exclude: Sequence[str | Path] = (),
 ) -> Rollup:
     """Add up the reports of ``sources`` into one report of ``issuer``; see the module's description.
 
     ``year`` keeps only the reports of that year (the others are listed as
-    skipped); without it, every report must be of one year.  ``day`` is the
-    date of the county's report (default: today).  Raises
-    :class:`~docgen.InputError` with every error of every invalid report,
-    :class:`~docgen.MismatchError` for mixed formats or years, and
-    :class:`~docgen.FileError` for a source that does not exist.
+    skipped, whatever their state); without it, every report must be of one
+    year.  ``day`` is the date of the county's report (default: today);
+    ``exclude`` files among the sources that are not to be added (the sum
+    itself, written into a source folder).  Raises :class:`~docgen.InputError`
+    with every error of every invalid report (or of an issuer that cannot
+    sign a report), :class:`~docgen.MismatchError` for mixed formats or years,
+    and :class:`~docgen.FileError` for a source that does not exist.
     """
-    found, missing = find_reports(sources, defaults=defaults)
+    found, missing = find_reports(sources, defaults=defaults, exclude=exclude)
     if missing:
-        raise FileError(path=str(missing[0]), reason=Label("文件或文件夹不存在", "no such file or folder"))
+        raise FileError(path=str(missing[0]), reason=NO_SUCH_SOURCE)
+    skipped = tuple(str(item.path) for item in found if year is not None and peek(item).get("year") != year)
     reports: list[tuple[str, Report]] = []
     errors: list[Issue] = []
     for item in found:
+        if str(item.path) in skipped:
+            continue
         try:
             result = check(load_report(item))
         except InputError as exc:
@@ -102,8 +109,6 @@ def rollup(
             reports.append((str(item.path), result.report))
     if errors:
         raise InputError(issues=errors)
-    skipped = tuple(name for name, report in reports if year is not None and report.year != year)
-    reports = [(name, report) for name, report in reports if name not in skipped]
     if not reports:
         raise MismatchError(detail=Label("没有可以相加的报告", "no report to add up"))
     _all_alike(reports, Label("格式", "format"), lambda report: report.format.name)
@@ -119,8 +124,10 @@ def rollup(
         **figures(tables),
         "problems": {"text": PROBLEMS},
     }
-    written = check(parse(report_toml(data), "rollup.toml"))
-    assert written.ok, [issue.format() for issue in written.issues]  # the sum of valid reports is valid
+    # the sum of valid reports is valid; what can still be wrong is the issuer (--issuer "" or "a/b")
+    written = check(parse(report_toml(data), f"--issuer {issuer!r}"))
+    if not written.ok:
+        raise InputError(issues=written.errors)
     notes: list[Label] = []
     if any(row[: len(TABLE_B_ROOT)] == TABLE_B_ROOT for row in tables.bare):
         notes.append(

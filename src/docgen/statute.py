@@ -711,3 +711,8 @@ def cell_path(fmt: Format, row: Path, column: str) -> Path | None:
                 return block.path(node, col) if col is not None else None
     path = row + (column,)
     return path if path in CELLS[fmt.name] else None
+
+
+# every row of the three tables (a group of table C counts as one), in any format: a report writes each
+# as one value, so shared defaults never mix their cells into a row the report writes itself
+TABLE_ROWS: frozenset[Path] = frozenset(path[:-1] for cells in CELLS.values() for path in cells) - {TABLE_A_ROOT}

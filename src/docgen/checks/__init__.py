@@ -20,12 +20,17 @@ from .context import Checking
 __all__ = ["check"]
 
 
-def check(source: Source | str | Path, *, previous: Source | str | Path | None = None) -> Result:
+def check(
+    source: Source | str | Path,
+    *,
+    previous: Source | str | Path | None = None,
+    defaults: str | Path | None = None,
+) -> Result:
     """Every problem of ``source``, errors and warnings in the order of the file, and its report if it has no error.
 
-    ``source`` is a parsed report or the path of a report file (read over its
-    folder's ``_defaults.toml``, if any); a file that does not parse gives a
-    result holding its syntax error.  A file that
+    ``source`` is a parsed report or the path of a report file, read over
+    ``defaults`` and its folder's ``_defaults.toml`` (as a batch reads it); a
+    file that does not parse gives a result holding its syntax error.  A file that
     cannot be read raises :class:`~docgen.FileError`.  ``previous`` is last
     year's report, parsed or a path, for the carry-over and trend checks;
     one that does not parse raises :class:`~docgen.InputError`.
@@ -33,7 +38,7 @@ def check(source: Source | str | Path, *, previous: Source | str | Path | None =
     if not isinstance(source, Source):
         name = str(source)
         try:
-            source = load_report(report_file(source))
+            source = load_report(report_file(source, defaults=defaults))
         except InputError as exc:
             return Result(name, tuple(exc.issues), None)
     data = source.data

@@ -21,7 +21,9 @@ from .common import (
     LangOption,
     Language,
     SourcesArgument,
+    TemplateOption,
     app,
+    fail,
     handled,
     language,
     say,
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..batches import BatchResult, Outcome
+
+
+_WITH_WARNINGS = Label("有警告", "with warnings")
 
 
 @contextmanager
@@ -49,13 +54,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _line(outcome: Outcome, done: int, total: int, lang: Lang) -> str:
+def _lines(outcome: Outcome, done: int, total: int, lang: Lang) -> list[str]:
+    """What a report's outcome prints: one line, then its warnings (rendered, but reported), indented."""
     from ..batches import STATUS_LABELS
 
     status = STATUS_LABELS[outcome.status].text(lang)
     where = f" → {outcome.outputs[0]}" if outcome.outputs and outcome.status == "rendered" else ""
     why = f": {outcome.first_message(lang)}" if outcome.status not in ("rendered", "skipped") else ""
-    return f"[{done}/{total}] {status} {outcome.source}{where}{why}"
+    warned = outcome.warnings if outcome.status in ("rendered", "skipped") else ()
+    return [f"[{done}/{total}] {status} {outcome.source}{where}{why}", *(f"  {w.format(lang)}" for w in warned)]
 
 
 def _summary(result: BatchResult, lang: Lang, console: Console) -> None:
@@ -65,18 +72,19 @@ def _summary(result: BatchResult, lang: Lang, console: Console) -> None:
     from ..batches import STATUS_LABELS, STATUSES
 
     shown = [s for s in STATUSES if s != "not_done" or result.count(s)]
+    counts = [(STATUS_LABELS[s].text(lang), result.count(s)) for s in shown]
+    counts.append((_WITH_WARNINGS.text(lang), sum(1 for o in result.outcomes if o.warnings)))
     problems = [o for o in result.outcomes if o.status not in ("rendered", "skipped")]
     title = Label("批处理结果", "Batch summary").text(lang)
     if not console.is_terminal:
         sep = "，" if lang == "zh" else ", "
-        counts = sep.join(f"{STATUS_LABELS[s].text(lang)} {result.count(s)}" for s in shown)
-        print(f"{title}{'：' if lang == 'zh' else ': '}{counts}")
+        print(f"{title}{'：' if lang == 'zh' else ': '}{sep.join(f'{name} {count}' for name, count in counts)}")
         for outcome in problems:
             print(f"{STATUS_LABELS[outcome.status].text(lang)}\t{outcome.source}\t{outcome.first_message(lang)}")
         return
     counts_table = Table(title=title, show_header=False)
-    for status in shown:
-        counts_table.add_row(STATUS_LABELS[status].text(lang), str(result.count(status)))
+    for name, count in counts:
+        counts_table.add_row(name, str(count))
     console.print(counts_table)
     if problems:
         table = Table()
@@ -96,9 +104,15 @@ def batch_command(
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes; default: the cores.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF beside each .docx (LibreOffice).")] = False,
     previous: Annotated[
-        Path | None, typer.Option("--previous", help="A folder of last year's reports, paired by issuer and year.")
+        Path | None,
+        typer.Option(
+            "--previous",
+            exists=True,
+            file_okay=False,
+            help="A folder of last year's reports, paired by issuer and year.",
+        ),
     ] = None,
-    template: Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")] = None,
+    template: TemplateOption = None,
     summary: Annotated[Path | None, typer.Option("--summary", help="Also write the summary as JSON here.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Render even what is up to date.")] = False,
     lang: LangOption = Language.zh,
@@ -122,12 +136,13 @@ def batch_command(
     task = bar.add_task(Label("生成中", "rendering").text(chosen), total=None)
 
     def progress(outcome: Outcome, done: int, total: int) -> None:
-        if errors.is_terminal:
-            bar.update(task, completed=done, total=total)
-            if outcome.status in ("invalid", "failed"):
-                bar.console.print(_line(outcome, done, total, chosen), markup=False, highlight=False)
-        else:
-            print(_line(outcome, done, total, chosen), file=sys.stderr, flush=True)
+        lines = _lines(outcome, done, total, chosen)
+        if not errors.is_terminal:
+            print("\n".join(lines), file=sys.stderr, flush=True)
+            return
+        bar.update(task, completed=done, total=total)
+        if outcome.status in ("invalid", "failed") or len(lines) > 1:  # problems and warnings stay on screen
+            bar.console.print("\n".join(lines), markup=False, highlight=False)
 
     with handled(chosen), _terminate_as_interrupt():
         if errors.is_terminal:
@@ -142,10 +157,13 @@ def batch_command(
                 previous=previous,
                 template=template,
                 force=force,
+                exclude=[summary] if summary is not None else [],
                 progress=progress,
             )
         finally:
             bar.stop()
+        if not result.outcomes:
+            fail(Label("没有找到报告文件（*.toml、*.json）", "no report files (*.toml, *.json) found"), chosen, INVALID)
         _summary(result, chosen, Console(file=sys.stdout, soft_wrap=True))
         if summary is not None:
             text = json.dumps(result.as_dict(chosen), ensure_ascii=False, indent=2) + "\n"

@@ -41,7 +41,13 @@ SourcesArgument = Annotated[
     list[Path], typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False)
 ]
 DefaultsOption = Annotated[
-    Path | None, typer.Option("--defaults", help="A file of values every report shares (under each report).")
+    Path | None,
+    typer.Option(
+        "--defaults", exists=True, dir_okay=False, help="A file of values every report shares (under each report)."
+    ),
+]
+TemplateOption = Annotated[
+    Path | None, typer.Option("--template", exists=True, dir_okay=False, help="A custom .docx template.")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="The report format: 2021 or 2019.")]

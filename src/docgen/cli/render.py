@@ -11,9 +11,11 @@ from ..checks import check
 from .common import (
     INVALID,
     WRITTEN,
+    DefaultsOption,
     LangOption,
     Language,
     PreviousOption,
+    TemplateOption,
     app,
     err,
     handled,
@@ -27,7 +29,8 @@ from .common import (
 def render_command(
     input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="The report, TOML or JSON.", show_default=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.")] = None,
-    template: Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")] = None,
+    template: TemplateOption = None,
+    defaults: DefaultsOption = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the .docx (LibreOffice).")] = False,
     previous: PreviousOption = None,
     lang: LangOption = Language.zh,
@@ -36,7 +39,7 @@ def render_command(
     chosen = language(lang)
     target = output or input_file.with_suffix(".docx")
     with handled(chosen):
-        result = check(input_file, previous=load_previous(previous))
+        result = check(input_file, previous=load_previous(previous), defaults=defaults)
         for issue in result.issues:
             err(issue.format(chosen))
         if result.report is None:

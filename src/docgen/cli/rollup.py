@@ -40,7 +40,7 @@ def rollup_command(
     chosen = language(lang)
     refuse_overwrite(output, force, chosen)
     with handled(chosen):
-        summed = rollup(sources, issuer=issuer, year=year, defaults=defaults)
+        summed = rollup(sources, issuer=issuer, year=year, defaults=defaults, exclude=[output])
         write_atomic(output, summed.text(schema_ref(output, summed.format)).encode("utf-8"))
     for name in summed.skipped:
         err(Label(f"{name}: 不是 {year} 年的报告，未计入", f"{name}: not a report of {year}, left out").text(chosen))

@@ -16,6 +16,7 @@ from .common import (
     FAILURE,
     INVALID,
     OK,
+    DefaultsOption,
     LangOption,
     Language,
     PreviousOption,
@@ -38,6 +39,7 @@ def validate_command(
         list[Path], typer.Argument(metavar="INPUT...", help="Report files, TOML or JSON.", show_default=False)
     ],
     previous: PreviousOption = None,
+    defaults: DefaultsOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="How to print the issues: text or json.")
     ] = OutputFormat.text,
@@ -51,7 +53,7 @@ def validate_command(
     code = OK
     for path in inputs:
         try:
-            found += check(path, previous=last).issues
+            found += check(path, previous=last, defaults=defaults).issues
         except FileError as exc:
             err(exc.message(chosen))
             code = FAILURE

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FileError, InputError
+from ..statute import TABLE_ROWS, Label
 from .source import LayeredLocator, Source
 from .text import decode, kind_of, load
 
@@ -33,64 +34,78 @@ class Found:
     defaults: tuple[Path, ...] = ()
 
 
+NO_SUCH_SOURCE = Label("文件或文件夹不存在", "no such file or folder")
+
+
 def report_file(path: str | Path, *, defaults: str | Path | None = None) -> Found:
     """A report file with the defaults it is read over: ``defaults``, then its own folder's ``_defaults.toml``.
 
     A report in a folder with a ``_defaults.toml`` is always read over it, by
     ``render`` and ``validate`` as by ``batch``, so one file gives one report.
     """
-    path = Path(path)
-    shared = (Path(defaults),) if defaults is not None else ()
-    return Found(path, shared if path.name == DEFAULTS_NAME else shared + _folder_defaults(path.parent))
+    return _Layering(defaults).found(Path(path))
 
 
-def _folder_defaults(folder: Path) -> tuple[Path, ...]:
-    folder_defaults = folder / DEFAULTS_NAME
-    return (folder_defaults,) if folder_defaults.is_file() else ()
+class _Layering:
+    """Which defaults lie under which report; one tuple for a folder's reports, however many there are."""
+
+    def __init__(self, defaults: str | Path | None) -> None:
+        self.shared = (Path(defaults),) if defaults is not None else ()
+        self.folders: dict[Path, tuple[Path, ...]] = {}
+
+    def found(self, path: Path) -> Found:
+        if path.parent not in self.folders:
+            folder_defaults = path.parent / DEFAULTS_NAME
+            self.folders[path.parent] = self.shared + ((folder_defaults,) if folder_defaults.is_file() else ())
+        return Found(path, self.folders[path.parent])
 
 
 def find_reports(
-    sources: Sequence[str | Path], *, defaults: str | Path | None = None
+    sources: Sequence[str | Path], *, defaults: str | Path | None = None, exclude: Sequence[str | Path] = ()
 ) -> tuple[list[Found], list[Path]]:
     """The report files of ``sources``, in order, and the sources that do not exist.
 
     A file is taken as it is; a folder gives its ``*.toml`` and ``*.json`` files
-    by name (not its subfolders).  Each is read over ``defaults`` and its
-    folder's ``_defaults.toml`` (:func:`report_file`).  A file named twice is
-    taken once.
+    by name (not its subfolders).  A ``_defaults.toml`` is never a report, even
+    named on its own (as a shell's ``*.toml`` names it).  Each report is read
+    over ``defaults`` and its folder's ``_defaults.toml`` (:func:`report_file`).
+    A file named twice is taken once; the files in ``exclude`` (what the
+    command itself writes) are not taken.  A ``defaults`` file that does not
+    exist raises :class:`~docgen.FileError`.
     """
+    if defaults is not None and not Path(defaults).is_file():
+        raise FileError(path=str(defaults), reason=NO_SUCH_SOURCE)
+    layering = _Layering(defaults)
     found: list[Found] = []
     missing: list[Path] = []
-    seen: set[Path] = set()
-    layers: dict[Path, tuple[Path, ...]] = {}  # one tuple for a folder's reports, however many there are
-    shared = (Path(defaults),) if defaults is not None else ()
+    seen = {Path(path).resolve() for path in exclude}
     for source in map(Path, sources):
         if source.is_dir():
-            paths = [
-                p
-                for p in sorted(source.iterdir())
-                if p.suffix.lower() in REPORT_SUFFIXES and p.name != DEFAULTS_NAME and p.is_file()
-            ]
+            paths = [p for p in sorted(source.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()]
         elif source.exists():
             paths = [source]
         else:
             missing.append(source)
             continue
         for path in paths:
-            if (key := path.resolve()) not in seen:
+            if path.name != DEFAULTS_NAME and (key := path.resolve()) not in seen:
                 seen.add(key)
-                if path.parent not in layers:
-                    layers[path.parent] = shared + _folder_defaults(path.parent)
-                found.append(Found(path, layers[path.parent]))
+                found.append(layering.found(path))
     return found, missing
 
 
-def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``: tables merged key by key; any other value of ``top`` replaces ``base``'s."""
+def merge(base: Mapping[str, Any], top: Mapping[str, Any], path: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``top`` over ``base``: tables merged key by key; any other value of ``top`` replaces ``base``'s.
+
+    A row of the statutory tables is one value: a report that writes a row
+    takes none of its cells from the defaults.
+    """
     out = dict(base)
     for key, value in top.items():
-        under = out.get(key)
-        out[key] = merge(under, value) if isinstance(under, dict) and isinstance(value, dict) else value
+        under, here = out.get(key), path + (key,)
+        if isinstance(under, dict) and isinstance(value, dict) and here not in TABLE_ROWS:
+            value = merge(under, value, here)
+        out[key] = value
     return out
 
 

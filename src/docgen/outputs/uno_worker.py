@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -36,6 +39,43 @@ def _reply(message: dict[str, object]) -> None:
     sys.stdout.flush()
 
 
+def _kill(office: subprocess.Popen[bytes]) -> None:
+    """Kill LibreOffice: its launcher and the soffice.bin the launcher starts, which killing the launcher leaves.
+
+    This worker leads a process group of its own (the converter starts it so),
+    and LibreOffice's processes are in it: the whole group goes, this worker
+    with it, as it is ending anyway.
+    """
+    if os.getpgid(0) == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    office.kill()
+    office.wait()
+
+
+def _stop(office: subprocess.Popen[bytes], desktop: Any) -> None:
+    """Ask LibreOffice to quit, and kill it if it does not."""
+    if desktop is not None:
+        with contextlib.suppress(Exception):  # LibreOffice may already be gone
+            desktop.terminate()
+    try:
+        office.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        _kill(office)
+
+
+def _orphaned(parent: int, office: subprocess.Popen[bytes]) -> None:
+    """If the process that started this worker dies (even by SIGKILL), stop LibreOffice and leave.
+
+    The worker leads its own process group so that a hang can be killed whole;
+    that also keeps it out of the group its parent belongs to, so nothing else
+    would stop it.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    _kill(office)
+    os._exit(1)
+
+
 def main() -> int:
     program, pipe, profile = sys.argv[1:4]
     office = subprocess.Popen(
@@ -53,6 +93,16 @@ def main() -> int:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
     )
+    threading.Thread(target=_orphaned, args=(os.getppid(), office), daemon=True).start()
+    try:
+        return _serve(office, pipe)
+    finally:
+        if office.poll() is None:  # it failed before LibreOffice could be asked to quit
+            _kill(office)
+
+
+def _serve(office: subprocess.Popen[bytes], pipe: str) -> int:
+    """Connect to LibreOffice, answer requests until the end of input, then ask it to quit."""
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     while True:
@@ -65,37 +115,35 @@ def main() -> int:
                 return 1
             time.sleep(0.05)
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-    _reply({"ready": True})
-    for line in sys.stdin:
-        request = json.loads(line)
-        if request.get("quit"):
-            break
-        try:
-            document = desktop.loadComponentFromURL(
-                uno.systemPathToFileUrl(request["source"]),
-                "_blank",
-                0,
-                (_prop("Hidden", True), _prop("ReadOnly", True)),
-            )
-            if document is None:
-                raise RuntimeError("LibreOffice could not open the document")
+    try:
+        _reply({"ready": True})
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request.get("quit"):
+                break
             try:
-                document.storeToURL(
-                    uno.systemPathToFileUrl(request["target"]), (_prop("FilterName", "writer_pdf_Export"),)
+                document = desktop.loadComponentFromURL(
+                    uno.systemPathToFileUrl(request["source"]),
+                    "_blank",
+                    0,
+                    (_prop("Hidden", True), _prop("ReadOnly", True)),
                 )
-            finally:
-                document.close(True)
-            _reply({"ok": True})
-        except Exception as exc:  # noqa: BLE001 - every failure is an answer, not the end of the worker
-            _reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]})
+                if document is None:
+                    raise RuntimeError("LibreOffice could not open the document")
+                try:
+                    document.storeToURL(
+                        uno.systemPathToFileUrl(request["target"]), (_prop("FilterName", "writer_pdf_Export"),)
+                    )
+                finally:
+                    document.close(True)
+                answer: dict[str, object] = {"ok": True}
+            except Exception as exc:  # noqa: BLE001 - every failure is an answer, not the end of the worker
+                answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]}
+            _reply(answer)  # a parent gone mid-answer raises here, and the finally below still stops LibreOffice
             if office.poll() is not None:
                 return 1
-    with contextlib.suppress(Exception):  # LibreOffice may already be gone
-        desktop.terminate()
-    try:
-        office.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        office.kill()
+    finally:
+        _stop(office, desktop)
     return 0
 
 
