@@ -119,6 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         work = Path(tmp)
         plain_seconds = None
+        memory: list[tuple[int, float, float]] = []
         print(f"docgen batch (--jobs {args.jobs}) against a plain docxtpl loop, generated township reports")
         for count in args.n:
             folder = work / f"in-{count}"
@@ -128,7 +129,7 @@ def main() -> None:
                 (work / "plain").mkdir()
                 plain_seconds = _plain_loop(folder, work / "plain", min(args.plain, count))
                 print(
-                    f"plain docxtpl (new, render, save)   : {plain_seconds * 1e3:7.2f} ms a report "
+                    f"plain docxtpl loop, one process     : {plain_seconds * 1e3:7.2f} ms a report "
                     f"({1 / plain_seconds:6.1f} a second; timed on {min(args.plain, count)} reports)"
                 )
             measured = _batch(folder, work / f"out-{count}", args.jobs)
@@ -139,9 +140,17 @@ def main() -> None:
                 f"{plain_seconds / per:5.1f}x the plain loop (target: at least 20x); peak memory "
                 f"{measured['parent_kib'] / 1024:.0f} MiB (batch), {measured['worker_kib'] / 1024:.0f} MiB (a worker)"
             )
+            memory.append((count, measured["parent_kib"] / 1024, measured["worker_kib"] / 1024))
             if count == max(args.n):
                 country = 40_000 * per
                 print(f"  at this rate the country's 40,000 township reports take {country / 60:.1f} minutes")
+        if len(memory) > 1:
+            (small, parent_a, worker_a), (large, parent_b, worker_b) = memory[0], memory[-1]
+            print(
+                f"peak memory from N = {small} to N = {large}: a worker {worker_b - worker_a:+.0f} MiB, the batch "
+                f"{parent_b - parent_a:+.0f} MiB ({(parent_b - parent_a) * 1024 * 1024 / (large - small):.0f} bytes "
+                "a report: the outcomes it returns)"
+            )
         if args.pdf and soffice() is not None:
             batch_seconds, separate = _pdfs(work, args.pdf)
             print(
