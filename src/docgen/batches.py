@@ -15,6 +15,7 @@ that.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -23,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -116,7 +118,9 @@ Progress = Callable[[Outcome, int, int], None]  # an outcome, how many are done,
 class _Task:
     """One report as a worker receives it: where it is, where its outputs go, what else it needs."""
 
-    source: str  # the report file, also the name messages use
+    source: str  # the name messages use: the report's file, or a roster's row
+    path: str  # the report's file
+    row: int | None  # its row, in a roster
     defaults: tuple[str, ...]
     docx: str
     pdf: str | None
@@ -222,9 +226,9 @@ def _failure(exc: BaseException) -> Label:
 def _work(task: _Task, settings: _Settings) -> Outcome:
     """Check one report and write what is missing or stale; every way it can go wrong is an outcome."""
     try:
-        found = Found(Path(task.source), tuple(map(Path, task.defaults)))
+        found = Found(Path(task.path), tuple(map(Path, task.defaults)), task.row)
         try:
-            source = load_report(found, display=task.source)
+            source = load_report(found, display=task.source if task.row is None else None)
         except InputError as exc:
             return Outcome(task.source, "invalid", issues=exc.issues, reason=task.refused)
         previous = load_report(report_file(task.previous)) if task.previous is not None else None
@@ -469,7 +473,7 @@ def batch(
     try:
         run.start_workers()  # first, so that the workers carry nothing of what the batch reads next
         found, missing = find_reports(sources, defaults=defaults, exclude=exclude)
-        run.order = [str(path) for path in missing] + [str(item.path) for item in found]
+        run.order = [str(path) for path in missing] + [item.name for item in found]
         tasks = _plan(found, missing, out, pdf, Path(previous) if previous is not None else None, run)
         if tasks:
             out.mkdir(parents=True, exist_ok=True)
@@ -501,9 +505,11 @@ def _plan(
         formats.add(str(top.get("format", "2021")))
         named = _named(top)
         paired = last_year.get((named[0], named[1] - 1)) if named else None
-        stem = output_stem(top, fallback=item.path.stem)
+        stem = output_stem(top, fallback=item.path.stem if item.row is None else f"{item.path.stem}-{item.row}")
         task = _Task(
             name,
+            str(item.path),
+            item.row,
             layers[item.defaults],
             str(out / f"{stem}.docx"),
             str(out / f"{stem}.pdf") if pdf else None,
@@ -524,4 +530,48 @@ def _plan(
 
 def _refused(task: _Task, clash: list[_Task]) -> _Task:
     """A task checked (so its own errors show) but not rendered, since another report would write its file."""
-    return _Task(task.source, task.defaults, task.docx, task.pdf, task.previous, _clash(task, clash))
+    return replace(task, refused=_clash(task, clash))
+
+
+def summary_workbook(
+    result: BatchResult,
+    sources: Sequence[str | Path],
+    *,
+    defaults: str | Path | None = None,
+    exclude: Sequence[str | Path] = (),
+    lang: Lang = "zh",
+) -> bytes:
+    """The batch as a roster: a row per report of the batch's format, each problem marked, the sum of the rest last.
+
+    A report of another format than most has no columns here; its row says so.
+    """
+    from .model import add, figures, format_of, tabulate
+    from .outputs.workbook import roster_row, roster_workbook
+
+    found = {item.name: item for item in find_reports(sources, defaults=defaults, exclude=exclude)[0]}
+    loaded: list[tuple[Outcome, dict[str, Any] | None]] = []
+    for outcome in result.outcomes:
+        data = None
+        with contextlib.suppress(DocgenError):
+            if outcome.source in found:
+                data = dict(load_report(found[outcome.source]).data)
+        loaded.append((outcome, data))
+    formats = Counter(format_of(data).name for _, data in loaded if data is not None)
+    fmt_name = formats.most_common(1)[0][0] if formats else "2021"
+    rows: list[dict[str, Any]] = []
+    status: list[str] = []
+    good = []
+    for outcome, data in loaded:
+        if data is not None and (other := format_of(data).name) != fmt_name:
+            data, said = None, Label(f"{other} 年格式，未列入本名册", f"the {other} format: not listed here")
+            status.append(f"{outcome.source}：{said.text(lang)}")
+        elif outcome.status in ("rendered", "skipped"):
+            status.append("")
+            good.append(tabulate(data or {}))
+        else:
+            status.append(f"{STATUS_LABELS[outcome.status].text(lang)}：{outcome.first_message(lang)}")
+        rows.append(roster_row(data) if data is not None else {"issuer": outcome.source})
+    total = None
+    if good:
+        total = roster_row({"format": fmt_name, "issuer": Label("合计", "total").text(lang), **figures(add(good))})
+    return roster_workbook(fmt_name, rows, status=status, total=total)

@@ -54,6 +54,7 @@ class CellLocation(Location):
     sheet: str
     row: int
     col: int
+    sheet_order: int = 0  # where the sheet comes in the workbook, for sorting; not printed
 
     @property
     def cell(self) -> str:
@@ -64,7 +65,7 @@ class CellLocation(Location):
 
     @property
     def order(self) -> tuple[int, ...]:
-        return (self.row, self.col)
+        return (self.sheet_order, self.row, self.col)
 
 
 @dataclass(frozen=True)

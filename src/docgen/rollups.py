@@ -37,6 +37,7 @@ class Rollup:
 
     data: dict[str, Any]  # the report as its file holds it
     sources: tuple[str, ...]  # the reports added, in order
+    parts: tuple[dict[str, Any], ...]  # their data, in that order
     skipped: tuple[str, ...]  # reports of another year than the one asked for
     notes: tuple[Label, ...]
 
@@ -92,21 +93,24 @@ def rollup(
     found, missing = find_reports(sources, defaults=defaults, exclude=exclude)
     if missing:
         raise FileError(path=str(missing[0]), reason=NO_SUCH_SOURCE)
-    skipped = tuple(str(item.path) for item in found if year is not None and peek(item).get("year") != year)
+    skipped = tuple(item.name for item in found if year is not None and peek(item).get("year") != year)
     reports: list[tuple[str, Report]] = []
+    parts: list[dict[str, Any]] = []
     errors: list[Issue] = []
     for item in found:
-        if str(item.path) in skipped:
+        if item.name in skipped:
             continue
         try:
-            result = check(load_report(item))
+            source = load_report(item)
+            result = check(source)
         except InputError as exc:
             errors += exc.issues
             continue
         if result.report is None:
             errors += result.errors
         else:
-            reports.append((str(item.path), result.report))
+            reports.append((item.name, result.report))
+            parts.append(source.data)
     if errors:
         raise InputError(issues=errors)
     if not reports:
@@ -136,4 +140,4 @@ def rollup(
                 "some reports give only the total of a row of table B, so the sum gives table B's totals alone",
             )
         )
-    return Rollup(data, tuple(name for name, _ in reports), skipped, tuple(notes))
+    return Rollup(data, tuple(name for name, _ in reports), tuple(parts), skipped, tuple(notes))

@@ -113,7 +113,9 @@ def batch_command(
         ),
     ] = None,
     template: TemplateOption = None,
-    summary: Annotated[Path | None, typer.Option("--summary", help="Also write the summary as JSON here.")] = None,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="Also write the summary here: FILE.json, or FILE.xlsx as a roster.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Render even what is up to date.")] = False,
     lang: LangOption = Language.zh,
 ) -> None:
@@ -165,7 +167,13 @@ def batch_command(
         if not result.outcomes:
             fail(Label("没有找到报告文件（*.toml、*.json）", "no report files (*.toml, *.json) found"), chosen, INVALID)
         _summary(result, chosen, Console(file=sys.stdout, soft_wrap=True))
-        if summary is not None:
+        if summary is not None and summary.suffix.lower() == ".xlsx":
+            from ..batches import summary_workbook
+
+            table = summary_workbook(result, sources, defaults=defaults, exclude=[summary], lang=chosen)
+            write_atomic(summary, table)
+            say(summary, Label("已写入", "written"), chosen)
+        elif summary is not None:
             text = json.dumps(result.as_dict(chosen), ensure_ascii=False, indent=2) + "\n"
             write_atomic(summary, text.encode("utf-8"))
             say(summary, Label("已写入", "written"), chosen)

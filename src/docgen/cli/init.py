@@ -1,15 +1,19 @@
-"""``docgen init``: a starter report with every row present and labelled."""
+"""``docgen init``: a starter report with every row present and labelled, or the form workbook a body fills in."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..files import write_atomic
+from ..inputs import load_report, report_file
+from ..model import format_of
 from ..outputs.starter import starter
+from ..statute import Label
 from .common import (
+    USAGE,
     WRITTEN,
     ForceOption,
     FormatOption,
@@ -17,6 +21,7 @@ from .common import (
     Language,
     ReportFormat,
     app,
+    fail,
     handled,
     language,
     refuse_overwrite,
@@ -24,21 +29,50 @@ from .common import (
     schema_ref,
 )
 
+ReportOption = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, show_default=False)]
+
 
 @app.command("init")
 def init_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.")] = None,
     report_format: FormatOption = ReportFormat.f2021,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write the form workbook a body fills in, here.", show_default=False)
+    ] = None,
+    from_report: Annotated[
+        Path | None,
+        typer.Option("--from", exists=True, dir_okay=False, help="With --xlsx: fill the form from this report."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous", exists=True, dir_okay=False, help="With --xlsx: 二、上年结转 from this report's 四."
+        ),
+    ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Write a starter report with every row present and labelled."""
+    """Write a starter report with every row present and labelled, or (--xlsx) the form workbook."""
     chosen = language(lang)
-    text = starter(report_format.value, schema_ref=schema_ref(output, report_format.value))
-    if output is None:
-        typer.echo(text, nl=False)
+    if xlsx is None:
+        if from_report is not None or previous is not None:
+            fail(Label("--from 和 --previous 只用于 --xlsx", "--from and --previous go with --xlsx"), chosen, USAGE)
+        text = starter(report_format.value, schema_ref=schema_ref(output, report_format.value))
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        refuse_overwrite(output, force, chosen)
+        with handled(chosen):
+            write_atomic(output, text.encode("utf-8"))
+        say(output, WRITTEN, chosen)
         return
-    refuse_overwrite(output, force, chosen)
+    refuse_overwrite(xlsx, force, chosen)
     with handled(chosen):
-        write_atomic(output, text.encode("utf-8"))
-    say(output, WRITTEN, chosen)
+        from ..outputs.workbook import carried_over, form_workbook  # openpyxl, only here
+
+        data: dict[str, Any] = dict(load_report(report_file(from_report)).data) if from_report else {}
+        fmt_name = format_of(data).name if from_report else report_format.value
+        if previous is not None:
+            data = carried_over(data, load_report(report_file(previous)).data)
+        write_atomic(xlsx, form_workbook(fmt_name, data))
+    say(xlsx, WRITTEN, chosen)

@@ -11,6 +11,7 @@ from ..files import write_atomic
 from ..rollups import rollup
 from ..statute import Label
 from .common import (
+    WRITTEN,
     DefaultsOption,
     ForceOption,
     LangOption,
@@ -33,15 +34,26 @@ def rollup_command(
     issuer: Annotated[str, typer.Option("--issuer", help="The body whose report the sum is.", show_default=False)],
     year: Annotated[int | None, typer.Option("--year", help="Add only the reports of this year.")] = None,
     defaults: DefaultsOption = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Also a roster workbook: a row per report, the sum last.")
+    ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Add the figures of many reports of one format and year into one report file that validates."""
     chosen = language(lang)
     refuse_overwrite(output, force, chosen)
+    if xlsx is not None:
+        refuse_overwrite(xlsx, force, chosen)
     with handled(chosen):
         summed = rollup(sources, issuer=issuer, year=year, defaults=defaults, exclude=[output])
         write_atomic(output, summed.text(schema_ref(output, summed.format)).encode("utf-8"))
+        if xlsx is not None:
+            from ..outputs.workbook import roster_row, roster_workbook  # openpyxl, only here
+
+            rows = [roster_row(part) for part in summed.parts]
+            write_atomic(xlsx, roster_workbook(summed.format, rows, total=roster_row(summed.data)))
+            say(xlsx, WRITTEN, chosen)
     for name in summed.skipped:
         err(Label(f"{name}: 不是 {year} 年的报告，未计入", f"{name}: not a report of {year}, left out").text(chosen))
     for note in summed.notes:

@@ -18,20 +18,30 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FileError, InputError
+from ..issues import Issue, Location
 from ..statute import TABLE_ROWS, Label
 from .source import LayeredLocator, Source
 from .text import decode, kind_of, load
 
 DEFAULTS_NAME = "_defaults.toml"
-REPORT_SUFFIXES = (".toml", ".json")
+REPORT_SUFFIXES = (".toml", ".json", ".xlsx")
+WORKBOOK = ".xlsx"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
-    """A report file, and the defaults files it is layered over, the least specific first."""
+    """A report: its file, the defaults it is layered over (the least specific first), and its row in a roster."""
 
     path: Path
     defaults: tuple[Path, ...] = ()
+    row: int | None = None  # the sheet row of a roster's report
+
+    @property
+    def name(self) -> str:
+        """How messages name the report: its file, or a roster's row."""
+        from ..sheets import ROSTER
+
+        return str(self.path) if self.row is None else f"{self.path}!{ROSTER}!{self.row}"
 
 
 NO_SUCH_SOURCE = Label("文件或文件夹不存在", "no such file or folder")
@@ -90,8 +100,27 @@ def find_reports(
         for path in paths:
             if path.name != DEFAULTS_NAME and (key := path.resolve()) not in seen:
                 seen.add(key)
-                found.append(layering.found(path))
+                found += _rows(layering.found(path))
     return found, missing
+
+
+def _rows(found: Found) -> list[Found]:
+    """A roster is a report a row; anything else is one report (a workbook that cannot be read included)."""
+    if found.path.suffix.lower() != WORKBOOK:
+        return [found]
+    from .workbook import read_workbook
+
+    try:
+        workbook = read_workbook(found.path)
+    except (InputError, FileError):
+        return [found]  # reading it again says what is wrong
+    if not workbook.roster:
+        return [found]
+    return [replace(found, row=_sheet_row(report.name)) for report in workbook.reports]
+
+
+def _sheet_row(name: str) -> int:
+    return int(name.rsplit("!", 1)[1])
 
 
 def merge(base: Mapping[str, Any], top: Mapping[str, Any], path: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -120,12 +149,39 @@ def _stamp(path: Path) -> tuple[int, int]:
     return info.st_mtime_ns, info.st_size
 
 
+def _read(found: Found, display: str | None) -> Source:
+    """The report itself: a TOML or JSON file, a filled-in form, or a roster's row."""
+    if found.path.suffix.lower() != WORKBOOK:
+        return load(found.path, display=display)
+    from .workbook import read_workbook
+
+    workbook = read_workbook(found.path, display=display if found.row is None else None)
+    if found.row is not None:
+        wanted = found.name
+        return next(report for report in workbook.reports if report.name == wanted)
+    if workbook.roster:
+        raise InputError(
+            issues=[
+                Issue(
+                    location=Location(display or str(found.path)),
+                    path="",
+                    rule="syntax",
+                    detail=Label(
+                        f"这是名册，有 {len(workbook.reports)} 份报告：请用 docgen batch 逐份生成",
+                        f"this roster holds {len(workbook.reports)} reports: render them with docgen batch",
+                    ),
+                )
+            ]
+        )
+    return workbook.reports[0]
+
+
 def load_report(found: Found, *, display: str | None = None) -> Source:
     """The report of ``found`` over its defaults; messages about a value name the file that wrote it.
 
     A defaults file that cannot be read or parsed raises like the report itself.
     """
-    report = load(found.path, display=display)
+    report = _read(found, display)
     if not found.defaults:
         return report
     try:
@@ -171,6 +227,14 @@ def peek(found: Found) -> dict[str, Any]:
     says what is wrong with it.
     """
     data: dict[str, Any] = {}
-    for path in (*found.defaults, found.path):
+    for path in found.defaults:
         data.update({k: v for k, v in _top_level(path).items() if not isinstance(v, dict)})
+    if found.path.suffix.lower() == WORKBOOK:
+        try:
+            top = _read(found, None).data
+        except (InputError, FileError, StopIteration):
+            top = {}
+    else:
+        top = _top_level(found.path)
+    data.update({k: v for k, v in top.items() if not isinstance(v, dict)})
     return data
