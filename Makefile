@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 EXAMPLES := $(wildcard examples/*.toml)
 OUT := out
 
-.PHONY: demo test lint bench schemas templates pages clean
+.PHONY: demo test lint bench schemas templates pages docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ pages: $(VENV)/.demo
 	  pdftoppm -r 80 -png $(OUT)/$$name.pdf $(OUT)/pages/$$name || exit 1; \
 	done
 	@ls -1 $(OUT)/pages
+
+# The picture of the form in the README: the blank form's table B, drawn by LibreOffice.
+docs: $(VENV)/.demo
+	$(BIN)/python tools/build_docs.py
 
 # Regenerate the committed schemas and templates from the statutory structure.
 schemas: $(VENV)/.demo
