@@ -16,6 +16,17 @@ def broken_equations(check: Checking, refused: set[DataPath]) -> Iterator[Issue]
     tables = check.tables
     # a cell the schema refused (or one inside a refused row) reads as blank; summing it would only mislead
     skipped = {p for p in tables.cells if any(p[:end] in refused for end in range(1, len(p) + 1))} if refused else set()
+    while skipped:  # and so does a total docgen computed from one, such as （七）总计 from a refused result
+        grown = skipped | {
+            p
+            for eq in tables.format.equations
+            if not skipped.isdisjoint(eq.addends)
+            for p in eq.total
+            if tables.cells[p].state != "given"
+        }
+        if grown == skipped:
+            break
+        skipped = grown
     for eq in tables.format.equations:
         if skipped and not skipped.isdisjoint(eq.total + eq.addends):
             continue

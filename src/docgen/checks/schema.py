@@ -111,8 +111,19 @@ def type_issue(check: Checking, path: DataPath, types: set[str], value: Any) -> 
     want = _TYPE_TEXT[kind]
     found = shown(value)
     detail = Label(f"应为{want.zh}，实为 {found}", f"expected {want.en}, found {found}")
+    if isinstance(value, str) and value.startswith("="):  # a workbook's cell holding a formula of its own
+        detail = Label(
+            f"应为{want.zh}，实为公式 {found}：请填写数字本身", f"expected {want.en}, found the formula {found}"
+        )
+    elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        detail = Label(
+            f"应为{want.zh}，实为文字 {found}：去掉引号；在表格里则把单元格改为数字格式",
+            f"expected {want.en}, found the text {found}: drop the quotes, or make the cell a number",
+        )
     return check.issue(path, "C7" if kind != "year" else "schema", detail, expected=want.zh, found=found)
 
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 _SCHEMA_TEXT: dict[str, tuple[str, str]] = {
     "required": ("缺少必填项 “{expected}”", "missing required key “{expected}”"),
