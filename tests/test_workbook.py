@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,7 @@ def _fill(book: Any, data: dict[str, Any], fmt: str) -> None:
     form = FORMS[fmt]
     for path in form.figures:
         value = lookup(data, path)
-        if value is not None and not isinstance(value, dict) and not is_total(form.format, path):
+        if value is not None and not isinstance(value, dict) and not is_total(path):
             _cell(book, ".".join(path)).value = float(value) if isinstance(value, Decimal) else value
             if isinstance(value, Decimal):  # the clerk shows as many decimals as the report has
                 decimals = -int(value.as_tuple().exponent)
@@ -125,6 +127,51 @@ def test_a_name_another_program_lost_is_read_from_its_place(tmp_path: Path, runn
     assert report.tables.value(("applications", "results", "granted", "natural_person")) == 40
 
 
+def test_a_renamed_sheet_is_followed_through_its_names(tmp_path: Path, runner: CliRunner) -> None:
+    """WPS and Excel rewrite the names when a sheet is renamed: the form is read from where they now point."""
+    form = _form(runner, tmp_path)
+    book = openpyxl.load_workbook(form)
+    book[TABLES].title = "表格（已填）"
+    for defined in book.defined_names.values():
+        defined.attr_text = defined.attr_text.replace(f"'{TABLES}'!", "'表格（已填）'!")
+    book.save(form)
+    result = docgen.check(form)
+    assert result.report is not None, [i.format("zh") for i in result.issues]
+    assert docgen.render(result.report) == docgen.render(docgen.check(EXAMPLES["2021"]).require())
+
+
+def test_a_form_with_blank_tables_lacks_only_its_texts(tmp_path: Path, runner: CliRunner) -> None:
+    """Tables left blank print blank (a body with no applications): only the required texts are missing."""
+    form = tmp_path / "f.xlsx"
+    runner.invoke(app, ["init", "--xlsx", str(form)])
+    book = openpyxl.load_workbook(form)
+    _cell(book, "issuer").value = "测试镇人民政府"
+    _cell(book, "year").value = 2024
+    _cell(book, "date").value = date(2025, 1, 10)
+    book.save(form)
+    issues = docgen.check(form).issues
+    assert sorted(i.path for i in issues) == ["overview", "problems"]
+    _cell(book, "overview.text").value = "本镇认真贯彻落实《条例》。"
+    _cell(book, "problems.text").value = "公开内容还不够全面。"
+    book.save(form)
+    assert docgen.check(form).report is not None
+
+
+@pytest.mark.parametrize(
+    ("shown", "typed", "read"),
+    [("0.00", 2.675, "2.68"), ("0.00##", 2.675, "2.675"), ("0.00##", 3.1, "3.10"), ("0.0000", 18.871, "18.8710")],
+)
+def test_money_is_read_as_its_cell_shows_it(
+    tmp_path: Path, runner: CliRunner, shown: str, typed: float, read: str
+) -> None:
+    form = _form(runner, tmp_path)
+    book = openpyxl.load_workbook(form)
+    cell = _cell(book, "proactive.fees")
+    cell.value, cell.number_format = typed, shown
+    book.save(form)
+    assert lookup(read_workbook(form).reports[0].data, ("proactive", "fees")) == Decimal(read)
+
+
 # --- bad workbooks ---------------------------------------------------------------------------------
 
 
@@ -143,6 +190,16 @@ def _broken_merge(book: Any) -> None:
     )
 
 
+def _corrupt(path: Path, member: str) -> None:
+    """Cut one part of a workbook's zip short, as an interrupted copy leaves it."""
+    with zipfile.ZipFile(path) as old:
+        parts = {info.filename: old.read(info) for info in old.infolist()}
+    parts[member] = parts[member][: len(parts[member]) // 2]
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
 @pytest.mark.parametrize(
     ("damage", "said"),
     [
@@ -151,7 +208,10 @@ def _broken_merge(book: Any) -> None:
         ("sheet missing", f"缺少工作表 {TEXT}"),
         ("text in a number cell", "[C7] 三、本年度办理结果（一）予以公开 / 自然人：应为非负整数，实为 “四十”"),
         ("merged cell broken", "被拆开或移动了"),
-        ("formula over an input", "却是公式 “=1+1”"),
+        ("formula over an input", "[C7] 三、本年度办理结果（一）予以公开 / 自然人：应为非负整数，实为公式 “=1+1”"),
+        ("number typed as text", "应为非负整数，实为文字 “40”"),
+        ("formula over the issuer", "这里应填文字，却是公式 “=A1”"),
+        ("corrupt sheet XML", "不是可读的 .xlsx 工作簿（"),
     ],
 )
 def test_bad_workbooks_get_one_clear_message(runner: CliRunner, tmp_path: Path, damage: str, said: str) -> None:
@@ -168,12 +228,19 @@ def test_bad_workbooks_get_one_clear_message(runner: CliRunner, tmp_path: Path, 
             _cell(book, "applications.results.granted.natural_person").value = "四十"
         elif damage == "merged cell broken":
             _broken_merge(book)
-        else:
+        elif damage == "formula over an input":
             _cell(book, "applications.results.granted.natural_person").value = "=1+1"
+        elif damage == "number typed as text":
+            _cell(book, "applications.results.granted.natural_person").value = "40"
+        elif damage == "formula over the issuer":
+            _cell(book, "issuer").value = "=A1"
         book.save(form)
+        if damage == "corrupt sheet XML":
+            _corrupt(form, "xl/worksheets/sheet2.xml")
     result = runner.invoke(app, ["validate", str(form)])
     assert result.exit_code == 1, result.output
     assert said in result.output and "Traceback" not in result.output
+    assert len(result.output.splitlines()) == 1, result.output  # nothing that follows from the one mistake
     render = runner.invoke(app, ["render", str(form), "-o", str(tmp_path / "out.docx")])
     assert render.exit_code == 1 and not (tmp_path / "out.docx").exists()
 
@@ -231,6 +298,40 @@ def test_a_batch_summary_workbook_marks_the_invalid_rows(runner: CliRunner, tmp_
     assert checks["合计"].startswith("汇总（10 份报告之和）")
 
 
+def _roster(runner: CliRunner, folder: Path, *reports: Path) -> Path:
+    roster = folder / "roster.xlsx"
+    args = ["rollup", *map(str, reports), "-o", str(folder / "sum.toml"), "--issuer", "青山县人民政府"]
+    result = runner.invoke(app, [*args, "--xlsx", str(roster)])
+    assert result.exit_code == 0, result.output
+    return roster
+
+
+def test_a_roster_row_keeps_its_own_sections(runner: CliRunner, tmp_path: Path) -> None:
+    """A report with sub-sections of its own comes back from its roster row as the same document."""
+    roster = _roster(runner, tmp_path, EXAMPLES["2019"])
+    (row,) = read_workbook(roster).reports
+    assert docgen.render(docgen.check(row).require()) == docgen.render(docgen.check(EXAMPLES["2019"]).require())
+
+
+def test_an_edited_roster_row_moves_its_totals(runner: CliRunner, tmp_path: Path) -> None:
+    """A row's totals are live: one more application received and granted is still a valid report; one more
+    received alone breaks C1 at that row's cell."""
+    roster = _roster(runner, tmp_path, *sorted(COUNTY.glob("[!_]*.toml")))
+    book = openpyxl.load_workbook(roster)
+    sheet = book["名册"]
+    column = {sheet.cell(4, col).value: col for col in range(1, sheet.max_column + 1)}
+    received = column["applications.received.natural_person"]
+    granted = column["applications.results.granted.natural_person"]
+    for row, col in ((5, received), (6, received), (5, granted)):
+        sheet.cell(row, col).value = int(sheet.cell(row, col).value or 0) + 1  # type: ignore[arg-type]
+    book.save(roster)
+    result = runner.invoke(app, ["validate", str(roster)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines and all(line.startswith(f"{roster}!名册!") and "[C1]" in line for line in lines), result.output
+    assert {line.split("!")[2].split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for line in lines} == {"6"}
+
+
 # --- LibreOffice reads and recalculates ----------------------------------------------------------------
 
 
@@ -285,9 +386,13 @@ def test_libreoffice_recalculates_the_checks(runner: CliRunner, tmp_path: Path, 
     _cell(book, "applications.received.natural_person").value += 1
     book.save(wrong)
     checks = {(c.rule, ".".join(c.total[0])): c for c in FORMS["2021"].checks}
-    assert len(checks) == len(FORMS["2021"].checks) == 42  # 25 rows (C3), 7 columns twice (C4, C1), 3 groups (C5)
+    assert (
+        len(checks) == len(FORMS["2021"].checks) == 41
+    )  # 24 rows (C3; （七）总计 is C4), 7 columns twice (C4, C1), 3 groups (C5)
     turned = {("C1", "applications.results.total.natural_person"), ("C1", "applications.results.total.total")}
-    for path, broken in ((blank, set()), (filled, set()), (wrong, turned)):
+    bare = tmp_path / "bare.xlsx"  # 金殿镇's rows given as their totals alone: typed over the formulas
+    runner.invoke(app, ["init", "--xlsx", str(bare), "--from", str(ROOT / "examples" / "jindian-2024.toml")])
+    for path, broken in ((blank, set()), (filled, set()), (bare, set()), (wrong, turned)):
         sheet = openpyxl.load_workbook(recalculated(path), data_only=True)[TABLES]
         said = {key: sheet.cell(c.place.row, c.place.col).value for key, c in checks.items()}
         assert {key for key, value in said.items() if value != OK} == broken, path.name
@@ -302,3 +407,21 @@ def test_a_form_saved_by_libreoffice_reads_the_same(runner: CliRunner, tmp_path:
     names = set(openpyxl.load_workbook(saved).defined_names)
     assert {".".join(p) for p in CELLS["2021"]} <= names
     assert docgen.render(docgen.check(saved).require()) == docgen.render(docgen.check(EXAMPLES["2021"]).require())
+
+
+def test_init_refuses_options_that_contradict_each_other(runner: CliRunner, tmp_path: Path) -> None:
+    form = tmp_path / "f.xlsx"
+    both = runner.invoke(app, ["init", "--xlsx", str(form), "-o", str(tmp_path / "x.toml")])
+    other = runner.invoke(app, ["init", "--xlsx", str(form), "--from", str(EXAMPLES["2019"]), "--format", "2021"])
+    assert (both.exit_code, other.exit_code) == (2, 2), both.output + other.output
+    assert "2019" in other.output and not form.exists()
+
+
+def test_a_rollup_run_again_leaves_its_own_roster_out(runner: CliRunner, tmp_path: Path) -> None:
+    """The roster a rollup writes into the folder it sums is not summed the next time."""
+    folder = tmp_path / "county"
+    shutil.copytree(COUNTY, folder)
+    args = ["rollup", str(folder), "-o", str(folder / "sum.toml"), "--issuer", "青山县人民政府"]
+    for _ in range(2):
+        result = runner.invoke(app, [*args, "--xlsx", str(folder / "roster.xlsx"), "--force"])
+        assert result.exit_code == 0 and "汇总了 10 份报告" in result.output, result.output

@@ -50,6 +50,8 @@ def main() -> None:
             ).stdout
             if "三、收到和处理政府信息公开申请情况" in text:
                 break
+        else:
+            raise SystemExit(f"no page of the form's PDF shows table B ({pages} pages): the form's layout changed")
         DOCS.mkdir(exist_ok=True)
         crop = ["-x", "70", "-y", "95", "-W", "900", "-H", "430"]  # the table's part of the landscape page
         page_args = ["-f", str(page), "-l", str(page), "-r", "110", *crop, "-png", "-singlefile"]

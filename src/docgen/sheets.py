@@ -37,8 +37,19 @@ ROSTER = "名册"
 FORM_SHEETS = (BASIC, TABLES, TEXT)
 SECTION_SLOTS = 10  # sub-sections （一） to （十） of 一、总体情况 the form has room for
 TEXT_FIELDS: tuple[Path, ...] = (("overview", "text"), ("problems", "text"), ("other_matters", "text"))
-ROSTER_TEXT: tuple[Path, ...] = (("date",), ("title",)) + TEXT_FIELDS
 OK = "OK"
+ROSTER_TOTAL = "汇总"  # the check of a roster's last row, the county's sum: not a body's report
+
+# Sheet 表格's columns: A to C hold table B's three label columns, D onwards one figure column each.
+# Table A's labels take A to C and its figures D onwards; table C's fifteen figures start at D too,
+# so every figure column has the same width.
+LABEL_COLUMNS = 3
+COLUMN_WIDTHS = (18, 16, 40) + (11,) * 16
+_GRID_COLUMNS = {
+    "A": ((1, 3), (4, 1), (5, 1), (6, 1)),
+    "B": tuple((1 + i, 1) for i in range(LABEL_COLUMNS + 7)),
+    "C": tuple((4 + i, 1) for i in range(15)),
+}
 
 
 @dataclass(frozen=True)
@@ -52,12 +63,20 @@ class Place:
 
 @dataclass(frozen=True)
 class Check:
-    """A check cell of the form: where it is, the rule it checks, and the cells it compares (total = addends)."""
+    """A check cell of the form: where it is, the rule it checks, and the cells it compares (total = addends).
+
+    As in the statute's equations, a row's check (C3, C5) holds by itself when
+    none of its addends is typed: a row given as its total alone.
+    """
 
     place: Place
     rule: str
     total: tuple[Path, ...]
     addends: tuple[Path, ...]
+
+    @property
+    def needs_addends(self) -> bool:
+        return self.rule in ("C3", "C5")
 
     @property
     def note(self) -> str:
@@ -80,13 +99,13 @@ class Form:
 
     def grid_place(self, table: int, grid_row: int, grid_col: int) -> Place:
         """Where a cell of a statute grid is drawn on 表格."""
-        return Place(TABLES, self.origins[table] + grid_row + 1, grid_col + 1)
+        return Place(TABLES, self.origins[table] + grid_row + 1, grid_columns(table)[grid_col][0])
 
-    @property
-    def inputs(self) -> dict[Path, Place]:
-        """The cells a clerk types into: every figure but the totals, every fact and text."""
-        typed = {path: place for path, place in self.figures.items() if not is_total(self.format, path)}
-        return {**self.meta, **typed, **self.texts}
+    def grid_span(self, table: int, grid_col: int, cols: int) -> tuple[int, int]:
+        """The first and last sheet column of a grid cell ``cols`` wide."""
+        columns = grid_columns(table)
+        last_start, last_width = columns[grid_col + cols - 1]
+        return columns[grid_col][0], last_start + last_width - 1
 
 
 META_FIELDS: tuple[tuple[Path, Label], ...] = (
@@ -98,9 +117,22 @@ META_FIELDS: tuple[tuple[Path, Label], ...] = (
 )
 
 
-def is_total(fmt: Format, path: Path) -> bool:
+def grid_columns(table: int) -> tuple[tuple[int, int], ...]:
+    """Each grid column of a table as the sheet column it starts at and how many it takes."""
+    return _GRID_COLUMNS["ABC"[table]]
+
+
+_RESULTS_TOTAL = TABLE_B_ROOT + ("results", "total")
+
+
+def is_total(path: Path) -> bool:
     """A cell the form computes: a row's 总计, and every cell of （七）总计."""
-    return path[-1] == TOTAL.key or path[: len(TABLE_B_ROOT) + 2] == TABLE_B_ROOT + ("results", "total")
+    return path[-1] == TOTAL.key or path[: len(_RESULTS_TOTAL)] == _RESULTS_TOTAL
+
+
+def is_row_total(path: Path) -> bool:
+    """A row's 总计 a clerk may type over its formula, for a row given as its total alone (not （七）总计)."""
+    return path[-1] == TOTAL.key and path[: len(_RESULTS_TOTAL)] != _RESULTS_TOTAL
 
 
 def section_paths(index: int) -> tuple[Path, Path]:
@@ -120,9 +152,11 @@ def _checks(fmt: Format, origins: tuple[int, int, int], grids: tuple[Grid, Grid,
     results = [p for p in rows if p[:2] == TABLE_B_ROOT + ("results",) and p[-1] != "total"]
     results_total = TABLE_B_ROOT + ("results", "total")
     columns = applicants + [TOTAL.key]
-    check_col = table_b.cols + 1
+    check_col = grid_columns(1)[-1][0] + 1
     out: list[Check] = []
     for path in rows:
+        if path == results_total:  # its cells add the rows above them (C4), none of them typed
+            continue
         row = origins[1] + place[path + (TOTAL.key,)].row + 1
         out.append(
             Check(Place(TABLES, row, check_col), "C3", (path + (TOTAL.key,),), tuple(path + (k,) for k in applicants))
@@ -131,7 +165,7 @@ def _checks(fmt: Format, origins: tuple[int, int, int], grids: tuple[Grid, Grid,
     received, carried_in = TABLE_B_ROOT + ("received",), TABLE_B_ROOT + ("carried_in",)
     carried_forward = TABLE_B_ROOT + ("carried_forward",)
     for key in columns:
-        col = place[results_total + (key,)].col + 1
+        col = grid_columns(1)[place[results_total + (key,)].col][0]
         out.append(
             Check(Place(TABLES, below, col), "C4", (results_total + (key,),), tuple(p + (key,) for p in results))
         )
@@ -147,7 +181,7 @@ def _checks(fmt: Format, origins: tuple[int, int, int], grids: tuple[Grid, Grid,
     for group, _ in TABLE_C_LEAVES:
         total = group + (TOTAL.key,)
         addends = tuple(group + (c.key,) for c in OUTCOME_COLUMNS)
-        out.append(Check(Place(TABLES, below_c, place[total].col + 1), "C5", (total,), addends))
+        out.append(Check(Place(TABLES, below_c, grid_columns(2)[place[total].col][0]), "C5", (total,), addends))
     return tuple(out)
 
 
@@ -168,7 +202,7 @@ def form(fmt_name: str) -> Form:
     for index, grid in enumerate(grids):
         for cell in grid.cells:
             if cell.role == "value":
-                figures[cell.path] = Place(TABLES, origin[index] + cell.row + 1, cell.col + 1)
+                figures[cell.path] = Place(TABLES, origin[index] + cell.row + 1, grid_columns(index)[cell.col][0])
     assert set(figures) == set(CELLS[fmt_name])
     meta = {path: Place(BASIC, n, 2) for n, (path, _) in enumerate(META_FIELDS, start=2)}
     texts: dict[Path, Place] = {}
@@ -196,6 +230,7 @@ FORMS: dict[str, Form] = {name: form(name) for name in FORMAT_SPECS}
 
 ROSTER_HEADER_ROWS = 4  # table, row label, column label, and the data path each column holds
 ROSTER_STATUS = Label("检查结果", "check")
+ROSTER_FACTS: tuple[Path, ...] = (("date",), ("title",))
 
 
 @dataclass(frozen=True)
@@ -216,9 +251,15 @@ def roster_columns(fmt_name: str) -> list[RosterColumn]:
     for path, info in CELLS[fmt.name].items():
         table = tables.get(path[0], SECTION_LABELS["appeals"].zh)
         out.append(RosterColumn(path, table, info.row.zh, info.column.zh))
-    for path in ROSTER_TEXT:
-        label = META[path[0]].zh if len(path) == 1 else SECTION_LABELS[path[0]].zh
-        out.append(RosterColumn(path, "", label, ""))
+    for path in ROSTER_FACTS:
+        out.append(RosterColumn(path, "", META[path[0]].zh, ""))
+    for path in TEXT_FIELDS[:1]:
+        out.append(RosterColumn(path, SECTION_LABELS["overview"].zh, "导语", ""))
+    for index in range(SECTION_SLOTS):
+        for path, what in zip(section_paths(index), ("小标题", "正文"), strict=True):
+            out.append(RosterColumn(path, SECTION_LABELS["overview"].zh, f"（{_numeral(index + 1)}）", what))
+    for path in TEXT_FIELDS[1:]:
+        out.append(RosterColumn(path, "", SECTION_LABELS[path[0]].zh, ""))
     return out
 
 

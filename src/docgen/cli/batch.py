@@ -165,7 +165,11 @@ def batch_command(
         finally:
             bar.stop()
         if not result.outcomes:
-            fail(Label("没有找到报告文件（*.toml、*.json）", "no report files (*.toml, *.json) found"), chosen, INVALID)
+            fail(
+                Label("没有找到报告文件（*.toml、*.json、*.xlsx）", "no report files (*.toml, *.json, *.xlsx) found"),
+                chosen,
+                INVALID,
+            )
         _summary(result, chosen, Console(file=sys.stdout, soft_wrap=True))
         if summary is not None and summary.suffix.lower() == ".xlsx":
             from ..batches import summary_workbook

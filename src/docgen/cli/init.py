@@ -11,16 +11,17 @@ from ..files import write_atomic
 from ..inputs import load_report, report_file
 from ..model import format_of
 from ..outputs.starter import starter
-from ..statute import Label
+from ..sheets import SECTION_SLOTS
+from ..statute import DEFAULT_FORMAT, Label
 from .common import (
     USAGE,
     WRITTEN,
     ForceOption,
-    FormatOption,
     LangOption,
     Language,
     ReportFormat,
     app,
+    err,
     fail,
     handled,
     language,
@@ -35,7 +36,10 @@ ReportOption = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, 
 @app.command("init")
 def init_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.")] = None,
-    report_format: FormatOption = ReportFormat.f2021,
+    report_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", help="The report format: 2021 or 2019.  [default: 2021, or --from's]"),
+    ] = None,
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Write the form workbook a body fills in, here.", show_default=False)
     ] = None,
@@ -57,7 +61,8 @@ def init_command(
     if xlsx is None:
         if from_report is not None or previous is not None:
             fail(Label("--from 和 --previous 只用于 --xlsx", "--from and --previous go with --xlsx"), chosen, USAGE)
-        text = starter(report_format.value, schema_ref=schema_ref(output, report_format.value))
+        fmt_name = report_format.value if report_format else DEFAULT_FORMAT
+        text = starter(fmt_name, schema_ref=schema_ref(output, fmt_name))
         if output is None:
             typer.echo(text, nl=False)
             return
@@ -66,13 +71,32 @@ def init_command(
             write_atomic(output, text.encode("utf-8"))
         say(output, WRITTEN, chosen)
         return
+    if output is not None:
+        fail(Label("--xlsx 已指定写到哪里，不再用 -o", "--xlsx names the file to write; drop -o"), chosen, USAGE)
     refuse_overwrite(xlsx, force, chosen)
     with handled(chosen):
-        from ..outputs.workbook import carried_over, form_workbook  # openpyxl, only here
+        from ..outputs.workbook import carried_over, form_workbook, sections_beyond_the_form  # openpyxl, only here
 
         data: dict[str, Any] = dict(load_report(report_file(from_report)).data) if from_report else {}
-        fmt_name = format_of(data).name if from_report else report_format.value
+        fmt_name = format_of(data).name if from_report else DEFAULT_FORMAT
+        if report_format is not None and report_format.value != fmt_name and from_report:
+            fail(
+                Label(
+                    f"--format {report_format.value} 与 --from 报告的 {fmt_name} 格式不符",
+                    f"--format {report_format.value} contradicts the {fmt_name} format of the --from report",
+                ),
+                chosen,
+                USAGE,
+            )
+        fmt_name = report_format.value if report_format else fmt_name
         if previous is not None:
             data = carried_over(data, load_report(report_file(previous)).data)
         write_atomic(xlsx, form_workbook(fmt_name, data))
     say(xlsx, WRITTEN, chosen)
+    if dropped := sections_beyond_the_form(data):
+        err(
+            Label(
+                f"{from_report}: 一、总体情况有 {dropped} 个小节超出表格的 {SECTION_SLOTS} 个，未写入",
+                f"{from_report}: {dropped} sub-sections of 一、总体情况 beyond the form's {SECTION_SLOTS} dropped",
+            ).text(chosen)
+        )

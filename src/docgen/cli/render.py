@@ -27,7 +27,12 @@ from .common import (
 
 @app.command("render")
 def render_command(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="The report, TOML or JSON.", show_default=False)],
+    input_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT", help="The report: TOML, JSON or a filled-in form workbook.", show_default=False
+        ),
+    ],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.")] = None,
     template: TemplateOption = None,
     defaults: DefaultsOption = None,

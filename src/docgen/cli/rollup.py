@@ -46,7 +46,9 @@ def rollup_command(
     if xlsx is not None:
         refuse_overwrite(xlsx, force, chosen)
     with handled(chosen):
-        summed = rollup(sources, issuer=issuer, year=year, defaults=defaults, exclude=[output])
+        summed = rollup(
+            sources, issuer=issuer, year=year, defaults=defaults, exclude=[output, *([xlsx] if xlsx else [])]
+        )
         write_atomic(output, summed.text(schema_ref(output, summed.format)).encode("utf-8"))
         if xlsx is not None:
             from ..outputs.workbook import roster_row, roster_workbook  # openpyxl, only here

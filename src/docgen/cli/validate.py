@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from ..checks import check
-from ..errors import FileError
+from ..errors import FileError, InputError
+from ..inputs import Source, find_reports, load_report, report_file
 from ..issues import Issue
 from .common import (
     FAILURE,
@@ -33,10 +34,27 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def _issues(path: Path, last: Source | None, defaults: Path | None) -> list[Issue]:
+    """Every issue of the report at ``path``, or of each report of a roster."""
+    reports = find_reports([path], defaults=defaults)[0] or [report_file(path, defaults=defaults)]
+    out: list[Issue] = []
+    for report in reports:
+        try:
+            source = load_report(report)
+        except InputError as exc:
+            out += exc.issues
+            continue
+        out += check(source, previous=last).issues
+    return out
+
+
 @app.command("validate")
 def validate_command(
     inputs: Annotated[
-        list[Path], typer.Argument(metavar="INPUT...", help="Report files, TOML or JSON.", show_default=False)
+        list[Path],
+        typer.Argument(
+            metavar="INPUT...", help="Reports: TOML, JSON, form workbooks, or rosters (each row).", show_default=False
+        ),
     ],
     previous: PreviousOption = None,
     defaults: DefaultsOption = None,
@@ -53,7 +71,7 @@ def validate_command(
     code = OK
     for path in inputs:
         try:
-            found += check(path, previous=last, defaults=defaults).issues
+            found += _issues(path, last, defaults)
         except FileError as exc:
             err(exc.message(chosen))
             code = FAILURE

@@ -67,6 +67,8 @@ _CJK_TEXT = re.compile(
     r"\u25a0-\u25ff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]*"
 )
 
+_OFFICE = (b"\xd0\xcf\x11\xe0", b"PK\x03\x04")  # an old .xls or .doc, or a zip: .xlsm, .ods, .docx
+
 
 def decode(raw: bytes, name: str) -> tuple[str, tuple[Issue, ...]]:
     """UTF-8 (with or without a BOM), UTF-16 with a BOM, or GB18030 text that reads as Chinese."""
@@ -155,6 +157,12 @@ def load(path: str | Path, *, display: str | None = None) -> Source:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise FileError.from_os(name, exc) from None
+    if raw.startswith(_OFFICE):
+        detail = Label(
+            "这是 Office 文件（工作簿或文档），不是 TOML 或 JSON 文本：报告表请另存为 .xlsx 格式后再用",
+            "this is an office file (a workbook or document), not TOML or JSON: save a form as .xlsx to use it",
+        )
+        raise InputError(issues=[_issue(name, 1, "syntax", detail)])
     text, notes = decode(raw, name)
     return replace(parse(text, name), issues=notes)
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime
 import re
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,21 +27,23 @@ from ..sheets import (
     ROSTER,
     ROSTER_HEADER_ROWS,
     ROSTER_STATUS,
+    ROSTER_TOTAL,
     SECTION_SLOTS,
     TABLES,
     TEXT_FIELDS,
     Form,
     Place,
     is_total,
+    roster_columns,
     section_paths,
     undotted,
 )
 from ..statute import CELLS, DEFAULT_FORMAT, FORMAT_SPECS, GRIDS, TOTAL, Label
 from .source import DataPath, Source
 
-ROSTER_TOTAL = "汇总"  # the status of a roster's last row, the county's sum: not a body's report
 _CFB = b"\xd0\xcf\x11\xe0"  # an OLE file: an encrypted workbook, or an old .xls
 _FORMAT = re.compile(r"(20[0-9]{2})")
+_SHOWN = re.compile(r"\.(0*)(#*)")
 
 
 def sheet_order(sheet: str) -> int:
@@ -83,6 +84,17 @@ def _refusal(name: str, detail: Label) -> InputError:
     return InputError(issues=[Issue(location=Location(name), path="", rule="syntax", detail=detail)])
 
 
+def not_a_workbook(name: str, what: str) -> InputError:
+    """The refusal of a file that is not a workbook docgen reads: ``what`` says what it is instead."""
+    return _refusal(
+        name,
+        Label(
+            f"不是可读的 .xlsx 工作簿（{what}）：请用 WPS 或 Excel 另存为 .xlsx 后重试",
+            f"not a readable .xlsx workbook ({what}): save it as .xlsx from WPS or Excel and try again",
+        ),
+    )
+
+
 def _open(path: Path, name: str) -> Any:
     """The workbook, formulas as written; a file that is not one is refused with what it is instead."""
     import openpyxl
@@ -92,30 +104,21 @@ def _open(path: Path, name: str) -> Any:
     except OSError as exc:
         raise FileError.from_os(name, exc) from None
     if head == _CFB:
-        raise _refusal(
-            name,
-            Label(
-                "工作簿设了打开密码，或是旧的 .xls 格式：请去掉密码，另存为 .xlsx 后重试",
-                "the workbook is password-protected or an old .xls: remove the password and save it as .xlsx",
-            ),
-        )
-    try:
-        return openpyxl.load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        said = f"{type(exc).__name__}: {exc}"
-        raise _refusal(
-            name, Label(f"不是可读的 .xlsx 工作簿（{said}）", f"not a readable .xlsx workbook ({said})")
-        ) from None
+        raise not_a_workbook(name, "设了打开密码，或是旧的 .xls 格式")
+    return openpyxl.load_workbook(path, data_only=False)
 
 
 def _names(book: Any) -> dict[tuple[str, ...], Place]:
-    """The workbook-level names that point at one cell, by the data path they spell."""
+    """The workbook-level names that point at one cell of a sheet it has, by the data path they spell."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
     out: dict[tuple[str, ...], Place] = {}
     for name, defined in book.defined_names.items():
-        destinations = list(defined.destinations)
-        if len(destinations) != 1 or ":" in destinations[0][1]:
+        try:
+            destinations = list(defined.destinations)
+        except Exception:  # noqa: BLE001 -- a name with a formula or a #REF! points nowhere: the layout is used
+            continue
+        if len(destinations) != 1 or ":" in destinations[0][1] or destinations[0][0] not in book.sheetnames:
             continue
         sheet, coordinate = destinations[0]
         row, col = coordinate_to_tuple(coordinate.replace("$", ""))
@@ -123,21 +126,54 @@ def _names(book: Any) -> dict[tuple[str, ...], Place]:
     return out
 
 
-def _number_format_decimals(number_format: str) -> int | None:
-    """The decimals a cell shows: 2 for ``0.00``; None for ``General`` (as many as the value has)."""
-    match = re.search(r"\.([0#]+)", number_format)
-    return len(match.group(1)) if match else (0 if re.fullmatch(r"[#,0]+", number_format) else None)
+def _fact(value: Any) -> Any:
+    """A fact or text as a report holds it: a date as ISO text, a whole number as an int, text stripped."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def shown_money(value: float, number_format: str) -> Decimal:
+    """Money as its cell shows it: ``0.00##`` shows 2.675 as 2.675 and 2.6751 as 2.6751, ``0.00`` as 2.68.
+
+    The float a spreadsheet stores is read as the shortest decimal that gives
+    it back (2.675, not 2.67499999…), then rounded half up to the decimals the
+    format shows; the optional ``#`` decimals only where they are not zero.
+    """
+    exact = Decimal(repr(value))
+    match = _SHOWN.search(number_format)
+    if match is None:
+        if not re.fullmatch(r"[#,0]+", number_format):
+            return exact  # General: as many decimals as the value has
+        least = most = 0
+    else:
+        least = len(match.group(1))
+        most = least + len(match.group(2))
+    shown = exact.quantize(Decimal(1).scaleb(-most), ROUND_HALF_UP)
+    for decimals in range(most - 1, least - 1, -1):
+        shorter = shown.quantize(Decimal(1).scaleb(-decimals))
+        if shorter != shown:
+            break
+        shown = shorter
+    return shown
 
 
 def _figure(cell: Any, kind: str) -> Any:
-    """A figure as a report holds it: a whole number as an int, money as the Decimal the cell shows."""
+    """A figure as a report holds it: a whole number as an int, money as the Decimal the cell shows.
+
+    Anything else (text, a formula) is kept as written, for the checks to say
+    what belongs in the cell instead.
+    """
     value = cell.value
     if isinstance(value, float) and kind == "money":
-        decimals = _number_format_decimals(str(cell.number_format))
-        if decimals is None:
-            return Decimal(repr(value))
-        return Decimal(value).quantize(Decimal(1).scaleb(-decimals))
-    if isinstance(value, float) and value.is_integer() and kind != "money":
+        return shown_money(value, str(cell.number_format))
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
         return value.strip()
@@ -150,6 +186,14 @@ def _text(value: Any) -> str | None:
         return None
     lines = [line.strip() for line in str(value).replace("\r", "").split("\n")]
     return "\n\n".join(line for line in lines if line)
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class _Reader:
@@ -172,32 +216,32 @@ class _Reader:
         for end in range(1, len(path) + 1):
             self.written.add(path[:end])
 
-    def formula(self, path: tuple[str, ...], value: str, place: Place) -> None:
-        where = CellLocation(self.name, place.sheet, place.row, place.col)
-        detail = Label(
-            f"这里应填数字，却是公式 “{value}”；请改为数字",
-            f"a figure belongs here, not the formula “{value}”; type the number",
-        )
-        self.issues.append(Issue(location=where, path=".".join(path), rule="C7", found=value, detail=detail))
+    def fact(self, path: tuple[str, ...], value: Any, place: Place) -> None:
+        """A fact or text: a formula's own text is not what it shows, so it is said and kept for the checks."""
+        if _blank(value):
+            return
+        if _is_formula(value) and path[-1] in ("issuer", "text", "heading"):
+            where = CellLocation(self.name, place.sheet, place.row, place.col, sheet_order(place.sheet))
+            detail = Label(
+                f"这里应填文字，却是公式 “{value}”：公式不会被读取，请填写文字本身",
+                f"text belongs here, not the formula “{value}”: type the text itself",
+            )
+            self.issues.append(Issue(location=where, path=".".join(path), rule="schema", found=value, detail=detail))
+        self.put(path, _text(value) if path[-1] in ("text", "heading") else _fact(value), place)
 
-    def figures(self, fmt_name: str, cell_at: Any, places: Mapping[tuple[str, ...], Place]) -> None:
-        """Every figure: inputs as typed; a total only where a number was typed over its formula."""
-        fmt = FORMAT_SPECS[fmt_name]
-        totals: dict[tuple[str, ...], Any] = {}
-        for path, info in CELLS[fmt_name].items():
-            place = places[path]
+    def figures(self, fmt_name: str, cell_at: Callable[[Place], Any], places: Mapping[tuple[str, ...], Place]) -> None:
+        """The figures at ``places``: inputs as typed; a total only where a number was typed over its formula."""
+        cells = CELLS[fmt_name]
+        totals: dict[tuple[str, ...], tuple[Any, Place]] = {}
+        for path, place in places.items():
             cell = cell_at(place)
-            value = cell.value
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if isinstance(value, str) and value.startswith("="):
-                if not is_total(fmt, path):
-                    self.formula(path, value, place)
+            if _blank(cell.value) or (is_total(path) and _is_formula(cell.value)):
                 continue  # a total's own formula: docgen computes it
-            if is_total(fmt, path):
-                totals[path] = (_figure(cell, info.kind), place)
+            value = _figure(cell, cells[path].kind)
+            if is_total(path):
+                totals[path] = (value, place)
             else:
-                self.put(path, _figure(cell, info.kind), place)
+                self.put(path, value, place)
         typed_in = {path[:-1] for path in self.places} | {path[:-1] for path in totals if path[-1] != TOTAL.key}
         for path, (value, place) in totals.items():
             if path[-1] == TOTAL.key and path[:-1] not in typed_in:
@@ -205,8 +249,31 @@ class _Reader:
             else:
                 self.put(path, value, place)
         for path, place in places.items():
+            self.places.setdefault(path, place)  # a figure left empty is reported at its cell
             if path[-1] == TOTAL.key:
                 self.rows[path[:-1]] = place  # a message about a row points at its 总计
+        for table in ("proactive", "applications", "appeals"):
+            self.data.setdefault(table, {})  # a table left blank prints blank
+
+    def sections(self, cells: Mapping[tuple[str, ...], tuple[Any, Place]]) -> None:
+        """The sub-sections of 一、总体情况 from their heading and text cells (value and place), empty ones
+        left out: the form's slots, or the roster's columns (a column it lacks is an empty cell)."""
+        sections: list[dict[str, str]] = []
+        for index in range(SECTION_SLOTS):
+            (heading, heading_at), (text, text_at) = (cells.get(p, (None, None)) for p in section_paths(index))
+            if _blank(heading) and _blank(text):
+                continue
+            at = str(len(sections))
+            paths = (("overview", "sections", at, "heading"), ("overview", "sections", at, "text"))
+            for path, value, place in zip(paths, (heading, text), (heading_at, text_at), strict=True):
+                where = place or heading_at or text_at
+                assert where is not None
+                self.fact(path, value, where)
+                self.places.setdefault(path, where)
+            sections.append({"heading": _text(heading) or "", "text": _text(text) or ""})
+        if sections:
+            self.data.setdefault("overview", {})["sections"] = sections
+            self.written |= {("overview",), ("overview", "sections")}
 
     def source(self, display: str | None = None) -> Source:
         """The report read, named ``display`` (a roster's row) or after the file."""
@@ -225,38 +292,65 @@ def _form_format(book: Any, names: Mapping[tuple[str, ...], Place]) -> str:
     return found.group(1) if found and found.group(1) in FORMAT_SPECS else DEFAULT_FORMAT
 
 
-def _broken_merges(book: Any, form: Form, name: str) -> list[Issue]:
+@dataclass(frozen=True)
+class _Shift:
+    """Where a table of the form sits now: its sheet, and the rows and columns it moved by since it was made."""
+
+    sheet: str
+    rows: int = 0
+    cols: int = 0
+
+    def __call__(self, place: Place) -> Place:
+        return Place(self.sheet, place.row + self.rows, place.col + self.cols)
+
+
+def _shifts(form: Form, names: Mapping[tuple[str, ...], Place]) -> tuple[_Shift, _Shift, _Shift]:
+    """Each table's move, told by the first of its figures whose name survived: rows inserted above it,
+    or the sheet renamed, move the names with the cells."""
+    shifts = []
+    for grid in GRIDS[form.format.name]:
+        shift = _Shift(TABLES)
+        for cell in grid.cells:
+            named = names.get(cell.path) if cell.role == "value" else None
+            if named is not None:
+                made = form.figures[cell.path]
+                shift = _Shift(named.sheet, named.row - made.row, named.col - made.col)
+                break
+        shifts.append(shift)
+    return shifts[0], shifts[1], shifts[2]
+
+
+def _broken_merges(book: Any, form: Form, shifts: tuple[_Shift, ...], name: str) -> list[Issue]:
     """The merged label cells of 表格 that another program split or moved: the form was edited out of shape."""
     from openpyxl.utils import get_column_letter
 
-    sheet = book[TABLES]
-    present = {str(merged) for merged in sheet.merged_cells.ranges}
     issues = []
     for index, grid in enumerate(GRIDS[form.format.name]):
+        shift = shifts[index]
+        present = {str(merged) for merged in book[shift.sheet].merged_cells.ranges}
         for cell in grid.cells:
             if cell.rows == 1 and cell.cols == 1:
                 continue
-            top = form.grid_place(index, cell.row, cell.col)
-            span = (
-                f"{get_column_letter(top.col)}{top.row}:"
-                f"{get_column_letter(top.col + cell.cols - 1)}{top.row + cell.rows - 1}"
-            )
-            if span not in present:
-                label = cell.label.zh if cell.label else ""
-                issues.append(
-                    Issue(
-                        location=CellLocation(name, TABLES, top.row, top.col),
-                        path="",
-                        rule="syntax",
-                        found=span,
-                        detail=Label(
-                            f"合并单元格 {span}（{label}）被拆开或移动了：表格的样式不能改，请在 docgen init --xlsx "
-                            "生成的新表里重填",
-                            f"the merged cell {span} ({label}) was split or moved; fill in a new form from "
-                            "docgen init --xlsx",
-                        ),
-                    )
+            top = shift(form.grid_place(index, cell.row, cell.col))
+            first, last = (col + shift.cols for col in form.grid_span(index, cell.col, cell.cols))
+            span = f"{get_column_letter(first)}{top.row}:{get_column_letter(last)}{top.row + cell.rows - 1}"
+            if span in present:
+                continue
+            label = cell.label.zh if cell.label else ""
+            issues.append(
+                Issue(
+                    location=CellLocation(name, top.sheet, top.row, top.col),
+                    path="",
+                    rule="syntax",
+                    found=span,
+                    detail=Label(
+                        f"合并单元格 {span}（{label}）被拆开或移动了：表格的样式不能改，请在 docgen init --xlsx "
+                        "生成的新表里重填",
+                        f"the merged cell {span} ({label}) was split or moved; fill in a new form from "
+                        "docgen init --xlsx",
+                    ),
                 )
+            )
     return issues
 
 
@@ -264,7 +358,11 @@ def _read_form(book: Any, name: str) -> Source:
     names = _names(book)
     fmt_name = _form_format(book, names)
     form = FORMS[fmt_name]
-    missing = [sheet for sheet in FORM_SHEETS if sheet not in book.sheetnames]
+    shifts = _shifts(form, names)
+    table_of = {cell.path: index for index, grid in enumerate(GRIDS[fmt_name]) for cell in grid.cells}
+    figures = {path: names.get(path) or shifts[table_of[path]](made) for path, made in form.figures.items()}
+    others = {path: names.get(path) or made for path, made in {**form.meta, **form.texts}.items()}
+    missing = sorted({place.sheet for place in [*figures.values(), *others.values()]} - set(book.sheetnames))
     if missing:
         raise _refusal(
             name,
@@ -273,55 +371,28 @@ def _read_form(book: Any, name: str) -> Source:
                 f"sheet {', '.join(missing)} is missing: this is not a form made by docgen init --xlsx",
             ),
         )
-    broken = _broken_merges(book, form, name)
+    broken = _broken_merges(book, form, shifts, name)
     if broken:
         raise InputError(issues=broken)
-    reader = _Reader(name)
-    reader.put(("format",), fmt_name, form.meta[("format",)])
-
-    def where(path: tuple[str, ...], layout: Mapping[tuple[str, ...], Place]) -> Place:
-        return names.get(path) or layout[path]  # a name another program lost: the form's own place
 
     def cell_at(place: Place) -> Any:
         return book[place.sheet].cell(place.row, place.col)
 
+    reader = _Reader(name)
+    reader.put(("format",), fmt_name, others[("format",)])
     for fact in ("issuer", "year", "date", "title"):
-        path = (fact,)
-        place = where(path, form.meta)
-        value = cell_at(place).value
-        if (isinstance(value, str) and value.startswith("=")) or value is None:
-            continue  # a title left to its formula is derived by docgen
-        if isinstance(value, datetime.datetime | datetime.date):
-            value = value.date().isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)
-        elif isinstance(value, str):
-            value = value.strip()
-        reader.put(path, value, place)
-    reader.figures(fmt_name, cell_at, {path: where(path, form.figures) for path in form.figures})
-    sections: list[dict[str, str]] = []
-    for text_path in TEXT_FIELDS:
-        text = _text(cell_at(where(text_path, form.texts)).value)
-        if text is not None:
-            reader.put(text_path, text, where(text_path, form.texts))
-    for index in range(SECTION_SLOTS):
-        heading_at, text_at = (where(p, form.texts) for p in section_paths(index))
-        heading = _text(cell_at(heading_at).value)
-        text = _text(cell_at(text_at).value)
-        if heading or text:
-            at = len(sections)
-            sections.append({"heading": heading or "", "text": text or ""})
-            reader.places[("overview", "sections", str(at), "heading")] = heading_at
-            reader.places[("overview", "sections", str(at), "text")] = text_at
-            reader.written |= {("overview", "sections", str(at), k) for k in ("heading", "text")}
-    if sections:
-        reader.data.setdefault("overview", {})["sections"] = sections
-        reader.written |= {("overview",), ("overview", "sections")}
-    # a value left empty is reported at the cell it belongs in; a whole section at its heading or text
-    for layout_path, layout_place in {**form.meta, **form.figures, **form.texts}.items():
-        reader.places.setdefault(layout_path, names.get(layout_path) or layout_place)
-    for (row, _), key in zip(form.headings, ("proactive", "applications", "appeals"), strict=True):
-        reader.places.setdefault((key,), Place(TABLES, row, 1))
+        value = cell_at(others[(fact,)]).value
+        if not (fact == "title" and _is_formula(value)):  # a title left to its formula is docgen's to write
+            reader.fact((fact,), value, others[(fact,)])
+    reader.figures(fmt_name, cell_at, figures)
+    for path in TEXT_FIELDS:
+        reader.fact(path, cell_at(others[path]).value, others[path])
+    reader.sections({path: (cell_at(place).value, place) for path, place in others.items()})
+    # a value left empty is reported at the cell it belongs in; a whole table at its heading
+    for path, place in others.items():
+        reader.places.setdefault(path, place)
+    for (row, _), key, shift in zip(form.headings, ("proactive", "applications", "appeals"), shifts, strict=True):
+        reader.places.setdefault((key,), shift(Place(TABLES, row, 1)))
     for key in ("overview", "problems", "other_matters"):
         reader.places.setdefault((key,), reader.places[(key, "text")])
     return reader.source()
@@ -336,19 +407,20 @@ def _read_roster(book: Any, name: str) -> list[Source]:
     format_place = names.get(("format",))
     found = _FORMAT.search(str(sheet.cell(format_place.row, format_place.col).value or "")) if format_place else None
     fmt_name = found.group(1) if found and found.group(1) in FORMAT_SPECS else DEFAULT_FORMAT
+    known = {column.path for column in roster_columns(fmt_name)}
     paths: dict[int, tuple[str, ...]] = {}
     status_col = None
     for col in range(1, sheet.max_column + 1):
         label = sheet.cell(ROSTER_HEADER_ROWS, col).value
-        if isinstance(label, str) and label.strip():
+        if isinstance(label, str) and undotted(label.strip()) in known:
             paths[col] = undotted(label.strip())
         if sheet.cell(1, col).value == ROSTER_STATUS.zh:
             status_col = col
     figures = CELLS[fmt_name]
     out = []
     for row in range(ROSTER_HEADER_ROWS + 1, sheet.max_row + 1):
-        values = {col: sheet.cell(row, col) for col in paths}
-        if all(cell.value in (None, "") for cell in values.values()):
+        values = {path: sheet.cell(row, col).value for col, path in paths.items()}
+        if all(_blank(value) for value in values.values()):
             continue
         status = sheet.cell(row, status_col).value if status_col else None
         if isinstance(status, str) and status.startswith(ROSTER_TOTAL):
@@ -356,22 +428,19 @@ def _read_roster(book: Any, name: str) -> list[Source]:
         reader = _Reader(name)
         reader.put(("format",), fmt_name, Place(ROSTER, 1, 1))
         places = {path: Place(ROSTER, row, col) for col, path in paths.items()}
-        for col, path in paths.items():
-            if path in figures:
-                continue
-            value = values[col].value
-            if value is None:
-                continue
-            if isinstance(value, datetime.datetime | datetime.date):
-                value = value.date().isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
-            elif isinstance(value, float) and value.is_integer():
-                value = int(value)
-            elif path[-1] == "text":
-                value = _text(value)
-            reader.put(path, value, places[path])
-        present = {path: place for path, place in places.items() if path in figures}
-        if len(present) == len(figures):
-            reader.figures(fmt_name, lambda place: sheet.cell(place.row, place.col), present)
+        for path, place in places.items():
+            if path not in figures and path[1:2] != ("sections",):
+                reader.fact(path, values[path], place)
+        reader.figures(
+            fmt_name,
+            lambda place: sheet.cell(place.row, place.col),
+            {path: place for path, place in places.items() if path in figures},
+        )
+        reader.sections({path: (values[path], place) for path, place in places.items()})
+        for path, place in places.items():
+            reader.places.setdefault(path, place)
+            reader.places.setdefault(path[:1], place)  # a table, or a text, missing: its first column
+        reader.places.setdefault((), Place(ROSTER, row, 1))
         out.append(reader.source(f"{name}!{ROSTER}!{row}"))
     return out
 
@@ -380,7 +449,7 @@ def _read_roster(book: Any, name: str) -> list[Source]:
 
 
 @dataclass(frozen=True)
-class Workbook:
+class WorkbookReports:
     """The reports of one of docgen's workbooks: a form's one, or a roster's one a row."""
 
     roster: bool
@@ -388,14 +457,19 @@ class Workbook:
 
 
 @lru_cache(maxsize=8)
-def _read(path: Path, stamp: tuple[int, int], name: str) -> Workbook:
-    book = _open(path, name)
-    if ROSTER in book.sheetnames:
-        return Workbook(True, tuple(_read_roster(book, name)))
-    return Workbook(False, (_read_form(book, name),))
+def _read(path: Path, stamp: tuple[int, int], name: str) -> WorkbookReports:
+    try:
+        book = _open(path, name)
+        if ROSTER in book.sheetnames:
+            return WorkbookReports(True, tuple(_read_roster(book, name)))
+        return WorkbookReports(False, (_read_form(book, name),))
+    except (InputError, FileError):
+        raise
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises what its zip, XML and style parsers raise
+        raise not_a_workbook(name, f"{type(exc).__name__}: {exc}") from None
 
 
-def read_workbook(path: str | Path, *, display: str | None = None) -> Workbook:
+def read_workbook(path: str | Path, *, display: str | None = None) -> WorkbookReports:
     """A form or a roster, read once while the file is unchanged; one that cannot be read raises InputError."""
     path = Path(path)
     name = display if display is not None else str(path)

@@ -2,10 +2,11 @@
 
 The form (``docgen init --xlsx``) draws tables A, B and C as the report prints
 them, labels locked and figures open, every figure's cell named by its data
-path, totals as live formulas and a check cell per rule that turns red when
-the figures do not add up.  The roster has a row per body.  Where each cell
-goes is :mod:`docgen.sheets`; the reader (:mod:`docgen.inputs.workbook`)
-reads the same places back.
+path, totals as live formulas (a row's 总计 may be typed over, for a row
+given as its total alone) and a check cell per rule that turns red when the
+figures do not add up.  The roster has a row per body, its totals live too.
+Where each cell goes is :mod:`docgen.sheets`; the reader
+(:mod:`docgen.inputs.workbook`) reads the same places back.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import datetime
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
@@ -25,29 +26,35 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..inputs.workbook import ROSTER_TOTAL
-from ..model import lookup
+from ..model import lookup, tabulate
 from ..narrative import paragraphs
 from ..sheets import (
     BASIC,
+    COLUMN_WIDTHS,
     FORMS,
+    LABEL_COLUMNS,
     META_FIELDS,
     OK,
     ROSTER,
     ROSTER_HEADER_ROWS,
     ROSTER_STATUS,
+    ROSTER_TOTAL,
+    SECTION_SLOTS,
     TABLES,
     TEXT,
+    Check,
     Form,
     Place,
     dotted,
     header_spans,
+    is_row_total,
     is_total,
     roster_columns,
 )
-from ..statute import CELLS, GRIDS, RULES, TITLE_DEFAULT, Label, Path
+from ..statute import CELLS, GRIDS, RULES, Path
 from .docx.page import text_width
 
 _THIN = Side(style="thin", color="808080")
@@ -57,32 +64,20 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 _TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 _RED = PatternFill("solid", fgColor="FF4D4D")
 _FONT = Font(name="宋体", size=10)
+_SMALL = Font(name="宋体", size=9)
 _BOLD = Font(name="黑体", size=12, bold=True)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _OPEN = Protection(locked=False)
-_MONEY_FORMAT = "0.00"
-_TABLE_WIDTHS = (18, 16, 40) + (11,) * 13  # columns A, B, C hold the labels of table B; the rest figures
+_MONEY = "0.00##"  # a blank form shows what is typed, two to four decimals
 _CHAR_UNITS = 1.9  # column-width units a Chinese character of 10 pt takes
 _LINE_PT = 14
-_KIND_TEXT = {
-    "count": Label("非负整数", "a whole number, 0 or more"),
-    "signed": Label("整数，可为负数", "a whole number, possibly negative"),
-    "money": Label("非负数，单位万元，可带小数", "an amount in 10,000 yuan, 0 or more"),
-}
+_KIND_TEXT = {"count": "非负整数", "signed": "整数，可为负数", "money": "非负数，单位万元，可带小数"}
 
 
-def _ref(place: Place) -> str:
-    return f"{get_column_letter(place.col)}{place.row}"
-
-
-def _absolute(place: Place) -> str:
-    return f"'{place.sheet}'!${get_column_letter(place.col)}${place.row}"
-
-
-def _name(book: Workbook, path: Path, place: Place) -> None:
-    name = dotted(path)
-    book.defined_names[name] = DefinedName(name, attr_text=_absolute(place))
+def number_format(decimals: int) -> str:
+    """A number format showing exactly ``decimals`` decimals: ``0.0000`` keeps 18.8710 as written."""
+    return "0." + "0" * decimals if decimals else "0"
 
 
 def _decimals(value: Decimal) -> int:
@@ -90,17 +85,56 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def _figure(value: Any) -> Any:
-    """A figure as a spreadsheet cell holds it: Decimal money as a number, shown with its decimals."""
+def _cell_value(value: Any) -> Any:
+    """A figure as a spreadsheet cell holds it: Decimal money as a number (its format keeps its decimals)."""
     return float(value) if isinstance(value, Decimal) else value
 
 
-# --- the form ----------------------------------------------------------------------------------
+def _ref(place: Place) -> str:
+    return f"{get_column_letter(place.col)}{place.row}"
+
+
+def _name(book: Workbook, path: Path, place: Place) -> None:
+    name = dotted(path)
+    target = f"'{place.sheet}'!${get_column_letter(place.col)}${place.row}"
+    book.defined_names[name] = DefinedName(name, attr_text=target)
+
+
+def _protect(sheet: Worksheet) -> None:
+    """Labels safe from a slip of the hand, with no password; rows and columns may still be resized."""
+    sheet.protection = SheetProtection(sheet=True, formatRows=False, formatColumns=False)
+
+
+def _fit_width(sheet: Worksheet, orientation: Literal["portrait", "landscape"] = "landscape") -> None:
+    """Printed on A4 as wide as the page, as many pages down as it takes."""
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _validation(sheet: Worksheet, cell: Any, title: str, prompt: str, **rule: Any) -> None:
+    check = DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle=title[:32],
+        prompt=prompt[:255],
+        errorTitle="填写有误",
+        error=prompt[:255],
+        **rule,
+    )
+    sheet.add_data_validation(check)
+    check.add(cell)
+
+
+# --- the form: 表格 ------------------------------------------------------------------------------
 
 
 def _tables(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook) -> None:
     fmt = form.format
-    for width, column in zip(_TABLE_WIDTHS, range(1, len(_TABLE_WIDTHS) + 1), strict=True):
+    for column, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     for (row, label), origin in zip(form.headings, form.origins, strict=True):
         sheet.cell(row, 1, label.zh).font = _BOLD
@@ -109,39 +143,31 @@ def _tables(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workboo
     for index, grid in enumerate(GRIDS[fmt.name]):
         for cell in grid.cells:
             place = form.grid_place(index, cell.row, cell.col)
-            if cell.rows > 1 or cell.cols > 1:
-                sheet.merge_cells(
-                    start_row=place.row,
-                    start_column=place.col,
-                    end_row=place.row + cell.rows - 1,
-                    end_column=place.col + cell.cols - 1,
-                )
-            for r in range(cell.rows):
-                for c in range(cell.cols):
-                    sheet.cell(place.row + r, place.col + c).border = _BOX
+            first, last = form.grid_span(index, cell.col, cell.cols)
+            bottom = place.row + cell.rows - 1
+            if bottom > place.row or last > first:
+                sheet.merge_cells(start_row=place.row, start_column=first, end_row=bottom, end_column=last)
+            for r in range(place.row, bottom + 1):
+                for c in range(first, last + 1):
+                    sheet.cell(r, c).border = _BOX
             target = sheet.cell(place.row, place.col)
             target.font = _FONT
-            if cell.role == "value":
-                continue
-            target.value = cell.label.zh if cell.label else ""
-            target.fill = _LABEL_FILL
-            target.alignment = _LEFT if cell.align == "left" else _CENTER
+            if cell.role != "value":
+                target.value = cell.label.zh if cell.label else ""
+                target.fill = _LABEL_FILL
+                target.alignment = _LEFT if cell.align == "left" else _CENTER
     _fit_rows(sheet, form)
     _check_labels(sheet, form)
-    formulas = _total_formulas(form)
+    formulas = total_formulas(form, lambda path: _ref(form.figures[path]))
     for path, place in form.figures.items():
         _figure_cell(sheet, book, form, path, place, data, formulas.get(path))
     for check in form.checks:
-        _check_cell(sheet, form, check.place, check.total, check.addends, check.note)
+        _check_cell(sheet, form, check)
     cells = " ".join(_ref(check.place) for check in form.checks)
     red = CellIsRule(operator="notEqual", formula=[f'"{OK}"'], fill=_RED)  # type: ignore[no-untyped-call]
     sheet.conditional_formatting.add(cells, red)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.protection.sheet = True
+    _fit_width(sheet)
+    _protect(sheet)
 
 
 def _figure_cell(
@@ -153,42 +179,34 @@ def _figure_cell(
     data: Mapping[str, Any],
     formula: str | None,
 ) -> None:
-    """A figure: an open, validated input; or a total, a locked formula unless the report gives it alone."""
+    """A figure: an open, validated input; a row's 总计, its formula until typed over; （七）总计, a formula."""
     cell = sheet.cell(place.row, place.col)
     cell.alignment = _CENTER
     info = CELLS[form.format.name][path]
     _name(book, path, place)
     row = lookup(data, path[:-1])
-    written = lookup(data, path)
-    if formula is not None and not (isinstance(row, int) and path[-1] == "total"):
+    written = row if is_row_total(path) and isinstance(row, int) else lookup(data, path)
+    if is_total(path) and not (is_row_total(path) and isinstance(row, int)):
         cell.value = formula
         cell.fill = _TOTAL_FILL
-        return
-    if is_total(form.format, path):  # a row the report gives as its total alone: typed, as the clerk wrote it
-        written = row
-    if written is not None and not isinstance(written, (dict, list)):
-        cell.value = _figure(written)
-    cell.fill = _INPUT_FILL
+    elif written is not None and not isinstance(written, dict | list):
+        cell.value = _cell_value(written)
+    if is_total(path) and not is_row_total(path):
+        return  # （七）总计 adds the rows above it: nothing to type
+    if not is_total(path):
+        cell.fill = _INPUT_FILL
     cell.protection = _OPEN
     if info.kind == "money":
-        decimals = _decimals(written) if isinstance(written, Decimal) else 2
-        cell.number_format = "0." + "0" * decimals if decimals else "0"
+        cell.number_format = number_format(_decimals(written)) if isinstance(written, Decimal) else _MONEY
     where = f"{info.row.zh} / {info.column.zh}"
-    rule = DataValidation(
-        type="whole" if info.kind != "money" else "decimal",
-        operator="greaterThanOrEqual" if info.kind != "signed" else "between",
-        formula1="0" if info.kind != "signed" else "-1000000000",
-        formula2=None if info.kind != "signed" else "1000000000",
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
-        promptTitle=info.column.zh[:32],
-        prompt=f"{where}：填{_KIND_TEXT[info.kind].zh}；不填印为空白"[:255],
-        errorTitle="不是有效的数字",
-        error=f"{where} 应为{_KIND_TEXT[info.kind].zh}"[:255],
-    )
-    sheet.add_data_validation(rule)
-    rule.add(cell)
+    said = f"{where}：填{_KIND_TEXT[info.kind]}；不填印为空白"
+    if is_row_total(path):
+        said = f"{where}：自动相加；只有总计、没有分类数字时，可直接改填总计"
+    kind = "whole" if info.kind != "money" else "decimal"
+    if info.kind == "signed":
+        _validation(sheet, cell, info.column.zh, said, type=kind, operator="between", formula1="-1e9", formula2="1e9")
+    else:
+        _validation(sheet, cell, info.column.zh, said, type=kind, operator="greaterThanOrEqual", formula1="0")
 
 
 def _fit_rows(sheet: Worksheet, form: Form) -> None:
@@ -199,7 +217,8 @@ def _fit_rows(sheet: Worksheet, form: Form) -> None:
             if cell.label is None or cell.rows > 1:
                 continue
             place = form.grid_place(index, cell.row, cell.col)
-            width = sum(_TABLE_WIDTHS[place.col - 1 + c] for c in range(cell.cols))
+            first, last = form.grid_span(index, cell.col, cell.cols)
+            width = sum(COLUMN_WIDTHS[c - 1] for c in range(first, last + 1))
             lines = math.ceil(text_width(cell.label.zh) * _CHAR_UNITS / width)
             heights[place.row] = max(heights.get(place.row, 1), lines)
     for row, lines in heights.items():
@@ -218,39 +237,43 @@ def _check_labels(sheet: Worksheet, form: Form) -> None:
                     start_row=top, start_column=check.place.col, end_row=top + 2, end_column=check.place.col
                 )
                 header = sheet.cell(top, check.place.col, said)
-                header.font, header.alignment = Font(name="宋体", size=9), _CENTER
+                header.font, header.alignment = _SMALL, _CENTER
         else:
             rows[check.place.row] = said
     for row, said in rows.items():
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LABEL_COLUMNS)
         cell = sheet.cell(row, 1, said)
-        cell.font, cell.alignment = Font(name="宋体", size=9), _LEFT
+        cell.font, cell.alignment = _SMALL, _LEFT
 
 
-def _total_formulas(form: Form) -> dict[Path, str]:
-    """Each total's live formula: what its rule adds up.  A row's 总计 adds its applicants (C3) or outcomes (C5);
-    each column of （七）总计 adds the results above it (C4)."""
-    out: dict[Path, str] = {}
-    for rule in ("C3", "C5", "C4"):  # （七）总计's own 总计 adds its row, as every row's does
-        for check in form.checks:
-            if check.rule == rule and len(check.total) == 1 and check.total[0] not in out:
-                out[check.total[0]] = "=SUM(" + ",".join(_ref(form.figures[p]) for p in check.addends) + ")"
-    return out
+def _sum(cells: Iterable[str]) -> str:
+    return "=SUM(" + ",".join(cells) + ")"
 
 
-def _check_cell(
-    sheet: Worksheet, form: Form, place: Place, total: Sequence[Path], addends: Sequence[Path], note: str
-) -> None:
-    left = "+".join(_ref(form.figures[p]) for p in total)
-    right = "+".join(_ref(form.figures[p]) for p in addends)
-    cell = sheet.cell(place.row, place.col, f'=IF(({left})=({right}),"{OK}","{note}")')
-    cell.font = Font(name="宋体", size=9)
-    cell.alignment = _CENTER
+def total_formulas(form: Form, ref: Callable[[Path], str]) -> dict[Path, str]:
+    """Each total's live formula, ``ref`` naming a figure's cell: what its rule adds.  A row's 总计 adds its
+    applicants (C3) or outcomes (C5); each cell of （七）总计 adds its column of the results above (C4)."""
+    return {
+        check.total[0]: _sum(ref(p) for p in check.addends) for check in form.checks if check.rule in ("C3", "C4", "C5")
+    }
+
+
+def _check_cell(sheet: Worksheet, form: Form, check: Check) -> None:
+    left = "+".join(_ref(form.figures[p]) for p in check.total)
+    addends = [_ref(form.figures[p]) for p in check.addends]
+    test = f'IF(({left})=({"+".join(addends)}),"{OK}","{check.note}")'
+    if check.needs_addends:  # a row given as its total alone has nothing to add up
+        test = f'IF(COUNT({",".join(addends)})=0,"{OK}",{test})'
+    cell = sheet.cell(check.place.row, check.place.col, f"={test}")
+    cell.font, cell.alignment = _SMALL, _CENTER
+
+
+# --- the form: 基本信息 and 正文 ----------------------------------------------------------------
 
 
 def _basic(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook) -> None:
     sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["B"].width = 70
     sheet.cell(1, 1, "项目").font = _BOLD
     sheet.cell(1, 2, "内容").font = _BOLD
     places = form.meta
@@ -259,53 +282,79 @@ def _basic(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook
         place = places[path]
         sheet.cell(place.row, 1, label.zh).fill = _LABEL_FILL
         cell = sheet.cell(place.row, place.col)
-        cell.alignment = _LEFT
-        cell.border = _BOX
+        cell.alignment, cell.border = _LEFT, _BOX
         _name(book, path, place)
         value = data.get(path[0])
         if path == ("format",):
             cell.value = form.format.name  # the layout of this workbook: not to be changed
             continue
         cell.protection = _OPEN
-        if path == ("title",) and not isinstance(value, str):
-            cell.value = f'={issuer}&{year}&"年政府信息公开工作年度报告"'  # derived, as docgen derives it
-        elif path == ("date",) and isinstance(value, str):
-            cell.value = datetime.date.fromisoformat(value)
-            cell.number_format = "yyyy-mm-dd"
+        if path == ("title",):
+            cell.value = value if isinstance(value, str) else f'={issuer}&{year}&"年政府信息公开工作年度报告"'
         elif path == ("date",):
             cell.number_format = "yyyy-mm-dd"
+            cell.value = _date(value)
+            _validation(
+                sheet, cell, label.zh, "成文日期，如 2025-01-08", type="date", operator="greaterThan", formula1="1"
+            )
+        elif path == ("year",):
+            cell.value = value
+            _validation(
+                sheet,
+                cell,
+                label.zh,
+                "报告年度，如 2024",
+                type="whole",
+                operator="between",
+                formula1="2008",
+                formula2="2100",
+            )
         elif value is not None:
             cell.value = value
-    sheet.cell(len(places) + 3, 1, f"标题可改写；不改则为“{TITLE_DEFAULT}”。成文日期如 2025-01-08。")
-    sheet.protection.sheet = True
+    note = sheet.cell(
+        len(places) + 3, 2, "标题不改则为“发布机关＋年度＋年政府信息公开工作年度报告”；改写即用所写的标题。"
+    )
+    note.alignment, note.font = _LEFT, _SMALL
+    _fit_width(sheet, "portrait")
+    _protect(sheet)
+
+
+def _date(value: Any) -> Any:
+    """A report's date as a spreadsheet date; anything else as it was written, for the checks to judge."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _text(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook) -> None:
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 100
     sheet.cell(1, 1, "项目").font = _BOLD
-    sheet.cell(
+    head = sheet.cell(
         1, 2, "内容（一个格子里按 Alt+Enter 分段；{issuer}、{applications.received.total} 等占位符按表格填入）"
-    ).font = _BOLD
-    sections = lookup(data, ("overview", "sections"))
+    )
+    head.font = _BOLD
     for path, place in form.texts.items():
         label = sheet.cell(place.row, 1, form.text_labels[path])
-        label.fill = _LABEL_FILL
-        label.alignment = _LEFT
+        label.fill, label.alignment = _LABEL_FILL, _LEFT
         cell = sheet.cell(place.row, place.col)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.protection = _OPEN
-        cell.border = _BOX
+        cell.alignment, cell.protection, cell.border = Alignment(wrap_text=True, vertical="top"), _OPEN, _BOX
         _name(book, path, place)
-        value = _text_value(data, sections, path)
+        value = text_value(data, path)
         if value:
             cell.value = value
         sheet.row_dimensions[place.row].height = 20 if path[-1] == "heading" else 90
-    sheet.protection.sheet = True
+    _fit_width(sheet)
+    _protect(sheet)
 
 
-def _text_value(data: Mapping[str, Any], sections: Any, path: Path) -> str:
+def text_value(data: Mapping[str, Any], path: Path) -> str:
+    """A text of the report as a cell holds it: each paragraph on a line of its own."""
     if path[:2] == ("overview", "sections"):
+        sections = lookup(data, path[:2])
         index = int(path[2])
         section = sections[index] if isinstance(sections, list) and index < len(sections) else None
         text = lookup(section, (path[3],)) if section is not None else None
@@ -333,7 +382,31 @@ def form_workbook(fmt_name: str, data: Mapping[str, Any] | None = None) -> bytes
     return out.getvalue()
 
 
+def sections_beyond_the_form(data: Mapping[str, Any]) -> int:
+    """How many sub-sections of 一、总体情况 the form has no room for."""
+    sections = lookup(data, ("overview", "sections"))
+    return max(0, len(sections) - SECTION_SLOTS) if isinstance(sections, list) else 0
+
+
 # --- the roster ----------------------------------------------------------------------------------
+
+
+def roster_row(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A report's row of a roster: its facts and texts, and every figure it prints, computed totals included."""
+    row: dict[str, Any] = {key: data[key] for key in ("issuer", "year", "date", "title") if key in data}
+    for key in ("overview", "problems", "other_matters"):
+        if isinstance(text := lookup(data, (key, "text")), str):
+            row[key] = {"text": text}
+    if isinstance(sections := lookup(data, ("overview", "sections")), list):
+        row.setdefault("overview", {})["sections"] = sections
+    for path, cell in tabulate(data).cells.items():
+        if cell.state == "blank":
+            continue
+        node = row
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = cell.value
+    return row
 
 
 def roster_workbook(
@@ -345,15 +418,18 @@ def roster_workbook(
 ) -> bytes:
     """A roster of ``fmt_name``: a row per report (:func:`roster_row`), ``total`` last.
 
-    ``status`` gives each row's check: empty for a valid report, else why it
-    is not (the row is marked red), and the total adds the valid ones; its
-    row says it is the sum, so reading the roster back leaves it out.
+    A row's totals are live formulas, so an edited figure moves them; a row
+    given as its total alone keeps its number.  ``status`` gives each row's
+    check: empty for a valid report, else why it is not (the row is marked
+    red), and the total adds the valid ones; its row says it is the sum, so
+    reading the roster back leaves it out.
     """
     rows = list(rows)
     if total is not None:
         checks = list(status or [""] * len(rows))
         status = [*checks, f"{ROSTER_TOTAL}（{checks.count('')} 份报告之和）"]
     columns = roster_columns(fmt_name)
+    where = {column.path: index for index, column in enumerate(columns, start=1)}
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -372,30 +448,47 @@ def roster_workbook(
     if status is not None:
         sheet.cell(1, status_col, ROSTER_STATUS.zh).font = _FONT
         sheet.column_dimensions[get_column_letter(status_col)].width = 60
-    row = ROSTER_HEADER_ROWS
-    for row, data in enumerate(rows + ([total] if total is not None else []), start=ROSTER_HEADER_ROWS + 1):
+    figures = CELLS[fmt_name]
+    for number, data in enumerate([*rows, *([total] if total is not None else [])]):
+        row = ROSTER_HEADER_ROWS + 1 + number
+        formulas = total_formulas(FORMS[fmt_name], _in_row(where, row))
         for index, column in enumerate(columns, start=1):
-            value = lookup(data, column.path)
-            if isinstance(value, str) and column.path[-1] == "text":
-                value = "\n".join(paragraphs(value))
-            if value is not None and not isinstance(value, (dict, list)):
-                cell = sheet.cell(row, index, _figure(value))
+            path = column.path
+            value = text_value(data, path) if path[-1] in ("text", "heading") else lookup(data, path)
+            if path in figures and is_total(path) and not (is_row_total(path) and _alone(data, path)):
+                value = formulas[path]
+            if value not in (None, "") and not isinstance(value, dict | list):
+                cell = sheet.cell(row, index, _cell_value(value))
                 if isinstance(value, Decimal):  # shown, and read back, with the decimals it was written with
-                    cell.number_format = "0." + "0" * _decimals(value) if _decimals(value) else "0"
-        if status is not None and row - ROSTER_HEADER_ROWS - 1 < len(status):
-            said = status[row - ROSTER_HEADER_ROWS - 1]
-            cell = sheet.cell(row, status_col, said or OK)
-            if said and not said.startswith(ROSTER_TOTAL):
+                    cell.number_format = number_format(_decimals(value))
+        if status is not None and number < len(status):
+            cell = sheet.cell(row, status_col, status[number] or OK)
+            if status[number] and not status[number].startswith(ROSTER_TOTAL):
                 cell.fill = _RED
-    if total is not None:
-        for index in range(1, len(columns) + 1):
-            sheet.cell(row, index).font = Font(bold=True)
+        if total is not None and number == len(rows):
+            for index in range(1, len(columns) + 1):
+                sheet.cell(row, index).font = Font(bold=True)
     sheet.freeze_panes = f"C{ROSTER_HEADER_ROWS + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = f"1:{ROSTER_HEADER_ROWS - 1}"  # each printed page repeats the labels and the bodies
+    sheet.print_title_cols = "A:B"
     book.defined_names["format"] = DefinedName("format", attr_text=f"'{ROSTER}'!$A$1")
     sheet.cell(1, 1, f"{fmt_name}年格式")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _in_row(columns: Mapping[Path, int], row: int) -> Callable[[Path], str]:
+    """The cell of a roster row holding each figure."""
+    return lambda path: f"{get_column_letter(columns[path])}{row}"
+
+
+def _alone(data: Mapping[str, Any], total: Path) -> bool:
+    """A row of ``data`` given as its total alone: a total and no other figure."""
+    row = lookup(data, total[:-1])
+    return isinstance(row, dict) and set(row) == {total[-1]}
 
 
 def carried_over(data: Mapping[str, Any], last: Mapping[str, Any]) -> dict[str, Any]:
@@ -407,23 +500,3 @@ def carried_over(data: Mapping[str, Any], last: Mapping[str, Any]) -> dict[str, 
         applications["carried_in"] = forward
     out["applications"] = applications
     return out
-
-
-def roster_row(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A report's row of a roster: its facts and texts, and every figure it prints, computed totals included."""
-    from ..model import tabulate
-
-    row: dict[str, Any] = {key: data[key] for key in ("issuer", "year", "date", "title") if key in data}
-    for key in ("overview", "problems", "other_matters"):
-        text = lookup(data, (key, "text"))
-        if isinstance(text, str):
-            row[key] = {"text": text}
-    tables = tabulate(data)
-    for path, cell in tables.cells.items():
-        if cell.state == "blank":
-            continue
-        node = row
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node[path[-1]] = cell.value
-    return row
