@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.cell_range import CellRange
 from typer.testing import CliRunner
 
 import docgen
@@ -125,6 +126,33 @@ def test_a_name_another_program_lost_is_read_from_its_place(tmp_path: Path, runn
     report = docgen.check(form).require()
     assert report.issuer == "青山县自然资源局"
     assert report.tables.value(("applications", "results", "granted", "natural_person")) == 40
+
+
+def _insert_rows(sheet: Any, rows: int) -> None:
+    """Rows inserted at the top of a sheet as a spreadsheet inserts them: cells and merges move down."""
+    merged = [str(r) for r in sheet.merged_cells.ranges]
+    for span in merged:
+        sheet.unmerge_cells(span)
+    sheet.move_range(f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}{sheet.max_row}", rows=rows)
+    for span in merged:
+        moved = CellRange(span)
+        moved.shift(row_shift=rows)
+        sheet.merge_cells(moved.coord)
+
+
+def test_a_form_that_lost_every_name_is_read_by_its_labels(tmp_path: Path, runner: CliRunner) -> None:
+    """A program that keeps no names, and rows inserted above the tables and the facts: the headings and
+    labels still say where everything is."""
+    form = _form(runner, tmp_path)
+    book = openpyxl.load_workbook(form)
+    for name in list(book.defined_names):
+        del book.defined_names[name]
+    _insert_rows(book[TABLES], 2)
+    _insert_rows(book["基本信息"], 1)
+    book.save(form)
+    result = docgen.check(form)
+    assert result.report is not None, [i.format("zh") for i in result.issues]
+    assert docgen.render(result.report) == docgen.render(docgen.check(EXAMPLES["2021"]).require())
 
 
 def test_a_renamed_sheet_is_followed_through_its_names(tmp_path: Path, runner: CliRunner) -> None:

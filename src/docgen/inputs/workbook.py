@@ -24,6 +24,7 @@ from ..issues import CellLocation, Issue, Location
 from ..sheets import (
     FORM_SHEETS,
     FORMS,
+    META_FIELDS,
     ROSTER,
     ROSTER_HEADER_ROWS,
     ROSTER_STATUS,
@@ -304,53 +305,89 @@ class _Shift:
         return Place(self.sheet, place.row + self.rows, place.col + self.cols)
 
 
-def _shifts(form: Form, names: Mapping[tuple[str, ...], Place]) -> tuple[_Shift, _Shift, _Shift]:
-    """Each table's move, told by the first of its figures whose name survived: rows inserted above it,
-    or the sheet renamed, move the names with the cells."""
+def _labels(book: Any) -> dict[tuple[str, str], int]:
+    """The row of each label in the first column of every sheet, by (sheet, label): where a lost name's
+    value is looked for."""
+    out: dict[tuple[str, str], int] = {}
+    for sheet in book.worksheets:
+        for row, (value,) in enumerate(sheet.iter_rows(min_col=1, max_col=1, values_only=True), start=1):
+            if isinstance(value, str):
+                out.setdefault((sheet.title, value.strip()), row)
+    return out
+
+
+def _shifts(
+    form: Form, names: Mapping[tuple[str, ...], Place], labels: Mapping[tuple[str, str], int]
+) -> tuple[_Shift, _Shift, _Shift]:
+    """Each table's move since the form was made, told by the first of its figures whose name survived (a
+    renamed sheet, rows inserted above it: the names move with the cells) or, with none, by where its
+    heading now stands."""
     shifts = []
-    for grid in GRIDS[form.format.name]:
+    for index, grid in enumerate(GRIDS[form.format.name]):
         shift = _Shift(TABLES)
-        for cell in grid.cells:
-            named = names.get(cell.path) if cell.role == "value" else None
-            if named is not None:
-                made = form.figures[cell.path]
-                shift = _Shift(named.sheet, named.row - made.row, named.col - made.col)
-                break
+        named = [(names[cell.path], cell.path) for cell in grid.cells if cell.role == "value" and cell.path in names]
+        heading_row, heading = form.headings[index]
+        if named:
+            place, path = named[0]
+            made = form.figures[path]
+            shift = _Shift(place.sheet, place.row - made.row, place.col - made.col)
+        elif (found := labels.get((TABLES, heading.zh))) is not None:
+            shift = _Shift(TABLES, found - heading_row)
         shifts.append(shift)
     return shifts[0], shifts[1], shifts[2]
 
 
+def _labelled(
+    layout: Mapping[tuple[str, ...], Place],
+    captions: Mapping[tuple[str, ...], str],
+    labels: Mapping[tuple[str, str], int],
+) -> dict[tuple[str, ...], Place]:
+    """The facts' and texts' places by the label beside them, where the label still stands; else the layout."""
+    out = {}
+    for path, made in layout.items():
+        row = labels.get((made.sheet, captions.get(path, "")))
+        out[path] = Place(made.sheet, row, made.col) if row is not None else made
+    return out
+
+
 def _broken_merges(book: Any, form: Form, shifts: tuple[_Shift, ...], name: str) -> list[Issue]:
-    """The merged label cells of 表格 that another program split or moved: the form was edited out of shape."""
+    """The tables whose merged label cells another program split or moved: the form was edited out of
+    shape.  One message a table, at its first such cell, saying how many more there are."""
     from openpyxl.utils import get_column_letter
 
     issues = []
     for index, grid in enumerate(GRIDS[form.format.name]):
         shift = shifts[index]
         present = {str(merged) for merged in book[shift.sheet].merged_cells.ranges}
+        broken: list[tuple[Place, str, str]] = []
         for cell in grid.cells:
             if cell.rows == 1 and cell.cols == 1:
                 continue
             top = shift(form.grid_place(index, cell.row, cell.col))
             first, last = (col + shift.cols for col in form.grid_span(index, cell.col, cell.cols))
             span = f"{get_column_letter(first)}{top.row}:{get_column_letter(last)}{top.row + cell.rows - 1}"
-            if span in present:
-                continue
-            label = cell.label.zh if cell.label else ""
-            issues.append(
-                Issue(
-                    location=CellLocation(name, top.sheet, top.row, top.col),
-                    path="",
-                    rule="syntax",
-                    found=span,
-                    detail=Label(
-                        f"合并单元格 {span}（{label}）被拆开或移动了：表格的样式不能改，请在 docgen init --xlsx "
-                        "生成的新表里重填",
-                        f"the merged cell {span} ({label}) was split or moved; fill in a new form from "
-                        "docgen init --xlsx",
-                    ),
-                )
+            if span not in present:
+                broken.append((top, span, cell.label.zh if cell.label else ""))
+        if not broken:
+            continue
+        top, span, label = broken[0]
+        more = (
+            Label(f"（另有 {len(broken) - 1} 处）", f" ({len(broken) - 1} more)") if len(broken) > 1 else Label("", "")
+        )
+        issues.append(
+            Issue(
+                location=CellLocation(name, top.sheet, top.row, top.col),
+                path="",
+                rule="syntax",
+                found=span,
+                detail=Label(
+                    f"合并单元格 {span}（{label}）被拆开或移动了{more.zh}：表格的样式不能改，请在 docgen init --xlsx "
+                    "生成的新表里重填",
+                    f"the merged cell {span} ({label}) was split or moved{more.en}; fill in a new form from "
+                    "docgen init --xlsx",
+                ),
             )
+        )
     return issues
 
 
@@ -358,10 +395,13 @@ def _read_form(book: Any, name: str) -> Source:
     names = _names(book)
     fmt_name = _form_format(book, names)
     form = FORMS[fmt_name]
-    shifts = _shifts(form, names)
+    labels = _labels(book)
+    shifts = _shifts(form, names, labels)
     table_of = {cell.path: index for index, grid in enumerate(GRIDS[fmt_name]) for cell in grid.cells}
     figures = {path: names.get(path) or shifts[table_of[path]](made) for path, made in form.figures.items()}
-    others = {path: names.get(path) or made for path, made in {**form.meta, **form.texts}.items()}
+    captions = {**{path: label.zh for path, label in META_FIELDS}, **form.text_labels}
+    by_label = _labelled({**form.meta, **form.texts}, captions, labels)
+    others = {path: names.get(path) or place for path, place in by_label.items()}
     missing = sorted({place.sheet for place in [*figures.values(), *others.values()]} - set(book.sheetnames))
     if missing:
         raise _refusal(
