@@ -405,7 +405,9 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @needs_calc
 def test_libreoffice_recalculates_the_checks(runner: CliRunner, tmp_path: Path, recalculated: Any) -> None:
-    """Blank: every check OK.  A valid report: every check OK.  One wrong figure: its column's C1 check turns."""
+    """Blank: every check OK.  A valid report, one given as bare totals, and one with a row's 总计 cleared (docgen
+    adds it up): every check OK.  One wrong figure: its column's C1 check turns.  A report stating wrong totals:
+    the C3 and C4 checks of those totals turn."""
     blank = tmp_path / "blank.xlsx"
     runner.invoke(app, ["init", "--xlsx", str(blank)])
     filled = _form(runner, tmp_path)
@@ -420,7 +422,16 @@ def test_libreoffice_recalculates_the_checks(runner: CliRunner, tmp_path: Path, 
     turned = {("C1", "applications.results.total.natural_person"), ("C1", "applications.results.total.total")}
     bare = tmp_path / "bare.xlsx"  # 金殿镇's rows given as their totals alone: typed over the formulas
     runner.invoke(app, ["init", "--xlsx", str(bare), "--from", str(ROOT / "examples" / "jindian-2024.toml")])
-    for path, broken in ((blank, set()), (filled, set()), (bare, set()), (wrong, turned)):
+    cleared = tmp_path / "cleared.xlsx"
+    book = openpyxl.load_workbook(filled)
+    _cell(book, "applications.received.total").value = None
+    book.save(cleared)
+    assert docgen.check(cleared).ok
+    mistaken = tmp_path / "mistaken.xlsx"  # 白沙镇's （一）予以公开 / 总计 and （七）总计 / 总计 are wrong
+    runner.invoke(app, ["init", "--xlsx", str(mistaken), "--from", str(COUNTY / "mistakes" / "baisha.toml")])
+    stated = {("C3", "applications.results.granted.total"), ("C4", "applications.results.total.total")}
+    cases = [(blank, set()), (filled, set()), (bare, set()), (cleared, set()), (wrong, turned), (mistaken, stated)]
+    for path, broken in cases:
         sheet = openpyxl.load_workbook(recalculated(path), data_only=True)[TABLES]
         said = {key: sheet.cell(c.place.row, c.place.col).value for key, c in checks.items()}
         assert {key for key, value in said.items() if value != OK} == broken, path.name
@@ -453,3 +464,91 @@ def test_a_rollup_run_again_leaves_its_own_roster_out(runner: CliRunner, tmp_pat
     for _ in range(2):
         result = runner.invoke(app, [*args, "--xlsx", str(folder / "roster.xlsx"), "--force"])
         assert result.exit_code == 0 and "汇总了 10 份报告" in result.output, result.output
+
+
+def _messages(result: Any) -> set[tuple[str, str]]:
+    """Each message's rule and row and column labels, without where it stands: a workbook and its TOML compared."""
+    found = set()
+    for line in result.output.splitlines():
+        rule, _, rest = line.partition("] ")
+        found.add((rule.rsplit("[", 1)[-1], rest.split("：", 1)[0]))
+    return found
+
+
+def test_a_form_made_from_an_invalid_report_keeps_its_mistakes(runner: CliRunner, tmp_path: Path) -> None:
+    """Totals the report states wrong are written as the numbers it states, not as formulas that would hide
+    them: the form reads back with the same C3, C4 and C8 messages as the TOML."""
+    report = COUNTY / "mistakes" / "baisha.toml"
+    form = tmp_path / "baisha.xlsx"
+    assert runner.invoke(app, ["init", "--xlsx", str(form), "--from", str(report)]).exit_code == 0
+    from_toml = runner.invoke(app, ["validate", str(report)])
+    from_form = runner.invoke(app, ["validate", str(form)])
+    assert from_form.exit_code == from_toml.exit_code == 1
+    assert {rule for rule, _ in _messages(from_form)} == {"C3", "C4", "C8"}
+    assert _messages(from_form) == _messages(from_toml)
+
+
+def test_a_deleted_sub_section_is_gone_not_replaced_by_the_next(runner: CliRunner, tmp_path: Path) -> None:
+    """A clerk deletes the rows of （二）: its names point nowhere, its labels are gone, and the report has
+    the other sub-sections once each."""
+    form = _form(runner, tmp_path)
+    book = openpyxl.load_workbook(form)
+    heading, _ = section_paths(1)
+    row = _cell(book, ".".join(heading)).row
+    book[TEXT].delete_rows(row, 2)
+    for defined in book.defined_names.values():  # as a spreadsheet does: names below move up, the deleted go
+        (sheet, coordinate), *_ = defined.destinations
+        at = openpyxl.utils.cell.coordinate_to_tuple(coordinate.replace("$", ""))[0]
+        if sheet == TEXT and at in (row, row + 1):
+            defined.attr_text = "#REF!"
+        elif sheet == TEXT and at > row:
+            defined.attr_text = defined.attr_text.replace(f"${at}", f"${at - 2}")
+    book.save(form)
+    assert docgen.check(form).ok
+    sections = read_workbook(form).reports[0].data["overview"]["sections"]
+    expected = docgen.load(EXAMPLES["2021"]).data["overview"]["sections"]
+    assert [s["heading"] for s in sections] == [s["heading"] for i, s in enumerate(expected) if i != 1]
+
+
+def test_what_a_clerk_types_by_hand_in_the_form(runner: CliRunner, tmp_path: Path) -> None:
+    """A date typed as text as WPS users write it is read; a sub-section with text and no heading is named."""
+    form = _form(runner, tmp_path)
+    book = openpyxl.load_workbook(form)
+    _cell(book, "date").value = "2025年1月8日"
+    heading, _ = section_paths(0)
+    _cell(book, ".".join(heading)).value = None
+    book.save(form)
+    assert read_workbook(form).reports[0].data["date"] == "2025-01-08"
+    (issue,) = docgen.check(form).issues
+    assert (
+        str(issue.location)
+        == f"{form}!{TEXT}!{openpyxl.utils.get_column_letter(2)}{_cell(book, '.'.join(heading)).row}"
+    )
+    assert "heading" in issue.format("en")
+
+
+def test_a_roster_whose_checks_were_cleared_still_leaves_its_sum_out(runner: CliRunner, tmp_path: Path) -> None:
+    """The sum row is known by its name too; a deleted column's message names the row it is missing from."""
+    roster = _roster(runner, tmp_path, *sorted(COUNTY.glob("[!_]*.toml")))
+    book = openpyxl.load_workbook(roster)
+    sheet = book["名册"]
+    column = {sheet.cell(4, col).value: col for col in range(1, sheet.max_column + 1)}
+    sheet.delete_cols(sheet.max_column)  # the check column
+    sheet.delete_cols(column["problems.text"])
+    book.save(roster)
+    reports = read_workbook(roster).reports
+    assert len(reports) == 10
+    issues = [issue for report in reports for issue in docgen.check(report).issues]
+    assert len(issues) == 10 and {issue.path for issue in issues} == {"problems"}
+    assert len({str(issue.location) for issue in issues}) == 10  # each at its own row
+
+
+@needs_calc
+def test_the_roster_sum_row_adds_its_columns(runner: CliRunner, tmp_path: Path, recalculated: Any) -> None:
+    """Recalculated by LibreOffice, the roster's last row holds the county's figures: the rollup's own."""
+    roster = _roster(runner, tmp_path, *sorted(COUNTY.glob("[!_]*.toml")))
+    sheet = openpyxl.load_workbook(recalculated(roster), data_only=True)["名册"]
+    column = {sheet.cell(4, col).value: col for col in range(1, sheet.max_column + 1)}
+    county = docgen.check(tmp_path / "sum.toml").require().tables
+    summed = {path: sheet.cell(sheet.max_row, column[".".join(path)]).value for path in CELLS["2021"]}
+    assert summed == {path: county.value(path) for path in CELLS["2021"]}

@@ -545,7 +545,7 @@ def summary_workbook(
 
     A report of another format than most has no columns here; its row says so.
     """
-    from .model import add, figures, format_of, tabulate
+    from .model import format_of, tabulate
     from .outputs.workbook import roster_row, roster_workbook
 
     found = {item.name: item for item in find_reports(sources, defaults=defaults, exclude=exclude)[0]}
@@ -571,7 +571,5 @@ def summary_workbook(
         else:
             status.append(f"{STATUS_LABELS[outcome.status].text(lang)}：{outcome.first_message(lang)}")
         rows.append(roster_row(data) if data is not None else {"issuer": outcome.source})
-    total = None
-    if good:
-        total = roster_row({"format": fmt_name, "issuer": Label("合计", "total").text(lang), **figures(add(good))})
+    total = {"issuer": Label("合计", "total").text(lang)} if good else None
     return roster_workbook(fmt_name, rows, status=status, total=total)

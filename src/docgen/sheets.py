@@ -39,6 +39,7 @@ SECTION_SLOTS = 10  # sub-sections （一） to （十） of 一、总体情况 
 TEXT_FIELDS: tuple[Path, ...] = (("overview", "text"), ("problems", "text"), ("other_matters", "text"))
 OK = "OK"
 ROSTER_TOTAL = "汇总"  # the check of a roster's last row, the county's sum: not a body's report
+ROSTER_TOTAL_NAME = "roster_total"  # the workbook name of that row's first cell, kept when the check is cleared
 
 # Sheet 表格's columns: A to C hold table B's three label columns, D onwards one figure column each.
 # Table A's labels take A to C and its figures D onwards; table C's fifteen figures start at D too,

@@ -73,6 +73,12 @@ def init_command(
         return
     if output is not None:
         fail(Label("--xlsx 已指定写到哪里，不再用 -o", "--xlsx names the file to write; drop -o"), chosen, USAGE)
+    if xlsx.suffix.lower() != ".xlsx":
+        fail(
+            Label(f"--xlsx 的文件名应以 .xlsx 结尾：{xlsx}", f"--xlsx needs a name ending in .xlsx: {xlsx}"),
+            chosen,
+            USAGE,
+        )
     refuse_overwrite(xlsx, force, chosen)
     with handled(chosen):
         from ..outputs.workbook import carried_over, form_workbook, sections_beyond_the_form  # openpyxl, only here

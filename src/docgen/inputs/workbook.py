@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +30,7 @@ from ..sheets import (
     ROSTER_HEADER_ROWS,
     ROSTER_STATUS,
     ROSTER_TOTAL,
+    ROSTER_TOTAL_NAME,
     SECTION_SLOTS,
     TABLES,
     TEXT_FIELDS,
@@ -39,12 +41,13 @@ from ..sheets import (
     section_paths,
     undotted,
 )
-from ..statute import CELLS, DEFAULT_FORMAT, FORMAT_SPECS, GRIDS, TOTAL, Label
+from ..statute import CELLS, DEFAULT_FORMAT, FORMAT_SPECS, GRIDS, META, SECTION_LABELS, TOTAL, Label
 from .source import DataPath, Source
 
 _CFB = b"\xd0\xcf\x11\xe0"  # an OLE file: an encrypted workbook, or an old .xls
 _FORMAT = re.compile(r"(20[0-9]{2})")
 _SHOWN = re.compile(r"\.(0*)(#*)")
+_DATE = re.compile(r"(20[0-9]{2})\s*[年./-]\s*([0-9]{1,2})\s*[月./-]\s*([0-9]{1,2})\s*日?")
 
 
 def sheet_order(sheet: str) -> int:
@@ -75,6 +78,9 @@ class CellLocator:
             place = self.places.get(key[:end]) or self.rows.get(key[:end])
             if place is not None:
                 return CellLocation(self.file, place.sheet, place.row, place.col, sheet_order(place.sheet))
+        place = self.places.get(())  # a roster's row, for a value whose column is gone
+        if place is not None:
+            return CellLocation(self.file, place.sheet, place.row, place.col, sheet_order(place.sheet))
         return Location(self.file)
 
     def quoting(self, path: DataPath, snippet: str) -> Location:
@@ -106,7 +112,9 @@ def _open(path: Path, name: str) -> Any:
         raise FileError.from_os(name, exc) from None
     if head == _CFB:
         raise not_a_workbook(name, "设了打开密码，或是旧的 .xls 格式")
-    return openpyxl.load_workbook(path, data_only=False)
+    with warnings.catch_warnings():  # what openpyxl warns of (a date it cannot convert) is said by the checks
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path, data_only=False)
 
 
 def _names(book: Any) -> dict[tuple[str, ...], Place]:
@@ -227,25 +235,35 @@ class _Reader:
                 f"这里应填文字，却是公式 “{value}”：公式不会被读取，请填写文字本身",
                 f"text belongs here, not the formula “{value}”: type the text itself",
             )
-            self.issues.append(Issue(location=where, path=".".join(path), rule="schema", found=value, detail=detail))
-        self.put(path, _text(value) if path[-1] in ("text", "heading") else _fact(value), place)
+            row = META.get(path[0]) if len(path) == 1 else SECTION_LABELS.get(path[0])
+            issue = Issue(location=where, path=".".join(path), rule="schema", row=row, found=value, detail=detail)
+            self.issues.append(issue)
+        if path[-1] in ("text", "heading"):
+            value = _text(value)
+        elif path == ("date",) and isinstance(value, str) and (typed := _DATE.fullmatch(value.strip())):
+            value = "{}-{:02d}-{:02d}".format(*map(int, typed.groups()))  # 2025年1月8日, 2025.1.8, 2025/1/8
+        self.put(path, _fact(value), place)
 
     def figures(self, fmt_name: str, cell_at: Callable[[Place], Any], places: Mapping[tuple[str, ...], Place]) -> None:
         """The figures at ``places``: inputs as typed; a total only where a number was typed over its formula."""
         cells = CELLS[fmt_name]
         totals: dict[tuple[str, ...], tuple[Any, Place]] = {}
+        filled: set[tuple[str, ...]] = set()  # rows with a cell besides their 总计 typed or holding a formula
         for path, place in places.items():
             cell = cell_at(place)
-            if _blank(cell.value) or (is_total(path) and _is_formula(cell.value)):
+            if _blank(cell.value):
+                continue
+            if path[-1] != TOTAL.key:
+                filled.add(path[:-1])
+            if is_total(path) and _is_formula(cell.value):
                 continue  # a total's own formula: docgen computes it
             value = _figure(cell, cells[path].kind)
             if is_total(path):
                 totals[path] = (value, place)
             else:
                 self.put(path, value, place)
-        typed_in = {path[:-1] for path in self.places} | {path[:-1] for path in totals if path[-1] != TOTAL.key}
         for path, (value, place) in totals.items():
-            if path[-1] == TOTAL.key and path[:-1] not in typed_in:
+            if path[-1] == TOTAL.key and path[:-1] not in filled:
                 self.put(path[:-1], value, place)  # a row given as its total alone
             else:
                 self.put(path, value, place)
@@ -271,7 +289,7 @@ class _Reader:
                 assert where is not None
                 self.fact(path, value, where)
                 self.places.setdefault(path, where)
-            sections.append({"heading": _text(heading) or "", "text": _text(text) or ""})
+            sections.append({k: v for k, v in (("heading", _text(heading)), ("text", _text(text))) if v})
         if sections:
             self.data.setdefault("overview", {})["sections"] = sections
             self.written |= {("overview",), ("overview", "sections")}
@@ -342,11 +360,12 @@ def _labelled(
     captions: Mapping[tuple[str, ...], str],
     labels: Mapping[tuple[str, str], int],
 ) -> dict[tuple[str, ...], Place]:
-    """The facts' and texts' places by the label beside them, where the label still stands; else the layout."""
+    """The facts' and texts' places by the label beside them, where the label still stands."""
     out = {}
     for path, made in layout.items():
         row = labels.get((made.sheet, captions.get(path, "")))
-        out[path] = Place(made.sheet, row, made.col) if row is not None else made
+        if row is not None:
+            out[path] = Place(made.sheet, row, made.col)
     return out
 
 
@@ -400,9 +419,12 @@ def _read_form(book: Any, name: str) -> Source:
     table_of = {cell.path: index for index, grid in enumerate(GRIDS[fmt_name]) for cell in grid.cells}
     figures = {path: names.get(path) or shifts[table_of[path]](made) for path, made in form.figures.items()}
     captions = {**{path: label.zh for path, label in META_FIELDS}, **form.text_labels}
-    by_label = _labelled({**form.meta, **form.texts}, captions, labels)
-    others = {path: names.get(path) or place for path, place in by_label.items()}
-    missing = sorted({place.sheet for place in [*figures.values(), *others.values()]} - set(book.sheetnames))
+    layout = {**form.meta, **form.texts}
+    # a fact or text is where its name points, or beside its label: with neither (rows deleted) it is absent
+    by_label = _labelled(layout, captions, labels)
+    others = {path: place for path in layout if (place := names.get(path) or by_label.get(path)) is not None}
+    wanted = {place.sheet for place in [*figures.values(), *(others.get(p, made) for p, made in layout.items())]}
+    missing = sorted(wanted - set(book.sheetnames))
     if missing:
         raise _refusal(
             name,
@@ -419,18 +441,17 @@ def _read_form(book: Any, name: str) -> Source:
         return book[place.sheet].cell(place.row, place.col)
 
     reader = _Reader(name)
-    reader.put(("format",), fmt_name, others[("format",)])
-    for fact in ("issuer", "year", "date", "title"):
-        value = cell_at(others[(fact,)]).value
-        if not (fact == "title" and _is_formula(value)):  # a title left to its formula is docgen's to write
-            reader.fact((fact,), value, others[(fact,)])
+    reader.put(("format",), fmt_name, others.get(("format",), layout[("format",)]))
+    values = {path: cell_at(place).value for path, place in others.items()}
+    facts: list[tuple[str, ...]] = [("issuer",), ("year",), ("date",), ("title",), *TEXT_FIELDS]
+    for fact in facts:
+        if fact in others and not (fact == ("title",) and _is_formula(values[fact])):  # the title's formula: derived
+            reader.fact(fact, values[fact], others[fact])
     reader.figures(fmt_name, cell_at, figures)
-    for path in TEXT_FIELDS:
-        reader.fact(path, cell_at(others[path]).value, others[path])
-    reader.sections({path: (cell_at(place).value, place) for path, place in others.items()})
+    reader.sections({path: (values[path], place) for path, place in others.items()})
     # a value left empty is reported at the cell it belongs in; a whole table at its heading
-    for path, place in others.items():
-        reader.places.setdefault(path, place)
+    for path, made in layout.items():
+        reader.places.setdefault(path, others.get(path, made))
     for (row, _), key, shift in zip(form.headings, ("proactive", "applications", "appeals"), shifts, strict=True):
         reader.places.setdefault((key,), shift(Place(TABLES, row, 1)))
     for key in ("overview", "problems", "other_matters"):
@@ -447,6 +468,8 @@ def _read_roster(book: Any, name: str) -> list[Source]:
     format_place = names.get(("format",))
     found = _FORMAT.search(str(sheet.cell(format_place.row, format_place.col).value or "")) if format_place else None
     fmt_name = found.group(1) if found and found.group(1) in FORMAT_SPECS else DEFAULT_FORMAT
+    total_place = names.get((ROSTER_TOTAL_NAME,))
+    sum_row = total_place.row if total_place is not None and total_place.sheet == ROSTER else None
     known = {column.path for column in roster_columns(fmt_name)}
     paths: dict[int, tuple[str, ...]] = {}
     status_col = None
@@ -463,8 +486,8 @@ def _read_roster(book: Any, name: str) -> list[Source]:
         if all(_blank(value) for value in values.values()):
             continue
         status = sheet.cell(row, status_col).value if status_col else None
-        if isinstance(status, str) and status.startswith(ROSTER_TOTAL):
-            continue
+        if (isinstance(status, str) and status.startswith(ROSTER_TOTAL)) or row == sum_row:
+            continue  # the county's sum, not a body's report
         reader = _Reader(name)
         reader.put(("format",), fmt_name, Place(ROSTER, 1, 1))
         places = {path: Place(ROSTER, row, col) for col, path in paths.items()}

@@ -42,6 +42,7 @@ from ..sheets import (
     ROSTER_HEADER_ROWS,
     ROSTER_STATUS,
     ROSTER_TOTAL,
+    ROSTER_TOTAL_NAME,
     SECTION_SLOTS,
     TABLES,
     TEXT,
@@ -54,7 +55,7 @@ from ..sheets import (
     is_total,
     roster_columns,
 )
-from ..statute import CELLS, GRIDS, RULES, Path
+from ..statute import CELLS, GRIDS, RULES, TOTAL, Path
 from .docx.page import text_width
 
 _THIN = Side(style="thin", color="808080")
@@ -159,8 +160,9 @@ def _tables(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workboo
     _fit_rows(sheet, form)
     _check_labels(sheet, form)
     formulas = total_formulas(form, lambda path: _ref(form.figures[path]))
+    stated = stated_totals(form, data)
     for path, place in form.figures.items():
-        _figure_cell(sheet, book, form, path, place, data, formulas.get(path))
+        _figure_cell(sheet, book, form, path, place, data, stated.get(path, formulas.get(path)))
     for check in form.checks:
         _check_cell(sheet, form, check)
     cells = " ".join(_ref(check.place) for check in form.checks)
@@ -177,24 +179,21 @@ def _figure_cell(
     path: Path,
     place: Place,
     data: Mapping[str, Any],
-    formula: str | None,
+    total: Any,
 ) -> None:
-    """A figure: an open, validated input; a row's 总计, its formula until typed over; （七）总计, a formula."""
+    """A figure: an open, validated input; a total, ``total`` (its formula, or the number the report states);
+    a row's 总计 open to be typed over, （七）总计 locked."""
     cell = sheet.cell(place.row, place.col)
     cell.alignment = _CENTER
     info = CELLS[form.format.name][path]
     _name(book, path, place)
-    row = lookup(data, path[:-1])
-    written = row if is_row_total(path) and isinstance(row, int) else lookup(data, path)
-    if is_total(path) and not (is_row_total(path) and isinstance(row, int)):
-        cell.value = formula
+    written = total if is_total(path) else lookup(data, path)
+    if is_total(path):
         cell.fill = _TOTAL_FILL
-    elif written is not None and not isinstance(written, dict | list):
+    if written is not None and not isinstance(written, dict | list):
         cell.value = _cell_value(written)
     if is_total(path) and not is_row_total(path):
         return  # （七）总计 adds the rows above it: nothing to type
-    if not is_total(path):
-        cell.fill = _INPUT_FILL
     cell.protection = _OPEN
     if info.kind == "money":
         cell.number_format = number_format(_decimals(written)) if isinstance(written, Decimal) else _MONEY
@@ -247,21 +246,58 @@ def _check_labels(sheet: Worksheet, form: Form) -> None:
 
 
 def _sum(cells: Iterable[str]) -> str:
-    return "=SUM(" + ",".join(cells) + ")"
+    return "SUM(" + ",".join(cells) + ")"
+
+
+def _effective(form: Form, ref: Callable[[Path], str]) -> Callable[[Path], str]:
+    """A figure as docgen reads it: a row's 总计 left empty is the sum of its cells, as docgen computes it."""
+    adds = {check.total[0]: check.addends for check in form.checks if check.rule in ("C3", "C5")}
+
+    def effective(path: Path) -> str:
+        if path not in adds:
+            return ref(path)
+        return f"IF(ISBLANK({ref(path)}),{_sum(ref(p) for p in adds[path])},{ref(path)})"
+
+    return effective
 
 
 def total_formulas(form: Form, ref: Callable[[Path], str]) -> dict[Path, str]:
     """Each total's live formula, ``ref`` naming a figure's cell: what its rule adds.  A row's 总计 adds its
     applicants (C3) or outcomes (C5); each cell of （七）总计 adds its column of the results above (C4)."""
+    effective = _effective(form, ref)
     return {
-        check.total[0]: _sum(ref(p) for p in check.addends) for check in form.checks if check.rule in ("C3", "C4", "C5")
+        check.total[0]: "=" + _sum(effective(p) for p in check.addends)
+        for check in form.checks
+        if check.rule in ("C3", "C4", "C5")
     }
 
 
+def stated_totals(form: Form, data: Mapping[str, Any]) -> dict[Path, Any]:
+    """The totals ``data`` states that a formula would not give back, kept as numbers: a row given as its
+    total alone (its other totals, in （七）总计, left empty), and a total its cells do not add up to (so the
+    form's check shows the report's mistake)."""
+    tables = tabulate({**data, "format": form.format.name})
+    out: dict[Path, Any] = {}
+    for check in form.checks:
+        total = check.total[0]
+        if check.rule not in ("C3", "C4", "C5"):
+            continue
+        if total[:-1] in tables.bare:
+            out[total] = tables.value(total) if total[-1] == TOTAL.key else None
+            continue
+        cells = [tables.cells[p] for p in check.addends]
+        stated = tables.cells[total].state == "given"
+        if stated and (all(c.state == "blank" for c in cells) or tables.value(total) != sum(c.value for c in cells)):
+            out[total] = tables.value(total)
+    return out
+
+
 def _check_cell(sheet: Worksheet, form: Form, check: Check) -> None:
-    left = "+".join(_ref(form.figures[p]) for p in check.total)
+    effective = _effective(form, lambda path: _ref(form.figures[path]))
+    left = "+".join(effective(p) for p in check.total)
     addends = [_ref(form.figures[p]) for p in check.addends]
-    test = f'IF(({left})=({"+".join(addends)}),"{OK}","{check.note}")'
+    right = "+".join(effective(p) for p in check.addends)
+    test = f'IF(({left})=({right}),"{OK}","{check.note}")'
     if check.needs_addends:  # a row given as its total alone has nothing to add up
         test = f'IF(COUNT({",".join(addends)})=0,"{OK}",{test})'
     cell = sheet.cell(check.place.row, check.place.col, f"={test}")
@@ -295,7 +331,14 @@ def _basic(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook
             cell.number_format = "yyyy-mm-dd"
             cell.value = _date(value)
             _validation(
-                sheet, cell, label.zh, "成文日期，如 2025-01-08", type="date", operator="greaterThan", formula1="1"
+                sheet,
+                cell,
+                label.zh,
+                "成文日期，如 2025-01-08",
+                type="date",
+                operator="between",
+                formula1="36526",  # 2000-01-01 and 2100-12-31 as spreadsheet day numbers: 20250108 is refused
+                formula2="73415",
             )
         elif path == ("year",):
             cell.value = value
@@ -416,13 +459,15 @@ def roster_workbook(
     status: Sequence[str] | None = None,
     total: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """A roster of ``fmt_name``: a row per report (:func:`roster_row`), ``total`` last.
+    """A roster of ``fmt_name``: a row per report (:func:`roster_row`), and a sum row named by ``total``'s
+    issuer and year last.
 
-    A row's totals are live formulas, so an edited figure moves them; a row
-    given as its total alone keeps its number.  ``status`` gives each row's
-    check: empty for a valid report, else why it is not (the row is marked
-    red), and the total adds the valid ones; its row says it is the sum, so
-    reading the roster back leaves it out.
+    A row's totals are live formulas, so an edited figure moves them; a total
+    a report states otherwise keeps its number (:func:`stated_totals`).
+    ``status`` gives each row's check: empty for a valid report, else why it
+    is not (the row is marked red).  The sum row adds each column over the
+    rows checked OK, live too; its check and its name (``roster_total``) say
+    it is the sum, so reading the roster back leaves it out.
     """
     rows = list(rows)
     if total is not None:
@@ -436,10 +481,10 @@ def roster_workbook(
     sheet.title = ROSTER
     for level, attribute in enumerate(("table", "row", "column"), start=1):
         labels = [getattr(column, attribute) for column in columns]
-        for first, last, label in header_spans(labels):
-            if last > first:
-                sheet.merge_cells(start_row=level, start_column=first + 1, end_row=level, end_column=last + 1)
-            cell = sheet.cell(level, first + 1, label)
+        for start, end, label in header_spans(labels):
+            if end > start:
+                sheet.merge_cells(start_row=level, start_column=start + 1, end_row=level, end_column=end + 1)
+            cell = sheet.cell(level, start + 1, label)
             cell.alignment, cell.font, cell.fill = _CENTER, _FONT, _LABEL_FILL
     for index, column in enumerate(columns, start=1):
         sheet.cell(ROSTER_HEADER_ROWS, index, dotted(column.path)).font = Font(size=8, color="808080")
@@ -449,25 +494,36 @@ def roster_workbook(
         sheet.cell(1, status_col, ROSTER_STATUS.zh).font = _FONT
         sheet.column_dimensions[get_column_letter(status_col)].width = 60
     figures = CELLS[fmt_name]
-    for number, data in enumerate([*rows, *([total] if total is not None else [])]):
-        row = ROSTER_HEADER_ROWS + 1 + number
-        formulas = total_formulas(FORMS[fmt_name], _in_row(where, row))
+    first, last = ROSTER_HEADER_ROWS + 1, ROSTER_HEADER_ROWS + len(rows)  # the reports' rows
+    for number, data in enumerate(rows):
+        row = first + number
+        cells = {**total_formulas(FORMS[fmt_name], _in_row(where, row)), **stated_totals(FORMS[fmt_name], data)}
         for index, column in enumerate(columns, start=1):
             path = column.path
             value = text_value(data, path) if path[-1] in ("text", "heading") else lookup(data, path)
-            if path in figures and is_total(path) and not (is_row_total(path) and _alone(data, path)):
-                value = formulas[path]
+            if path in figures and is_total(path):
+                value = cells[path]
             if value not in (None, "") and not isinstance(value, dict | list):
                 cell = sheet.cell(row, index, _cell_value(value))
                 if isinstance(value, Decimal):  # shown, and read back, with the decimals it was written with
                     cell.number_format = number_format(_decimals(value))
-        if status is not None and number < len(status):
-            cell = sheet.cell(row, status_col, status[number] or OK)
-            if status[number] and not status[number].startswith(ROSTER_TOTAL):
-                cell.fill = _RED
-        if total is not None and number == len(rows):
-            for index in range(1, len(columns) + 1):
-                sheet.cell(row, index).font = Font(bold=True)
+    if total is not None:  # each figure the sum of its column over the valid reports' rows
+        row = last + 1
+        status_range = f"${get_column_letter(status_col)}${first}:${get_column_letter(status_col)}${last}"
+        for key in ("issuer", "year"):
+            sheet.cell(row, where[(key,)], total.get(key)).font = Font(bold=True)
+        for path, info in figures.items():
+            letter = get_column_letter(where[path])
+            cells_range = f"{letter}{first}:{letter}{last}"
+            cell = sheet.cell(row, where[path], f'=SUMIF({status_range},"{OK}",{cells_range})')
+            cell.font = Font(bold=True)
+            if info.kind == "money":
+                cell.number_format = _MONEY
+        book.defined_names[ROSTER_TOTAL_NAME] = DefinedName(ROSTER_TOTAL_NAME, attr_text=f"'{ROSTER}'!$A${row}")
+    for number, said in enumerate(status or []):
+        cell = sheet.cell(first + number, status_col, said or OK)
+        if said and not said.startswith(ROSTER_TOTAL):
+            cell.fill = _RED
     sheet.freeze_panes = f"C{ROSTER_HEADER_ROWS + 1}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -483,12 +539,6 @@ def roster_workbook(
 def _in_row(columns: Mapping[Path, int], row: int) -> Callable[[Path], str]:
     """The cell of a roster row holding each figure."""
     return lambda path: f"{get_column_letter(columns[path])}{row}"
-
-
-def _alone(data: Mapping[str, Any], total: Path) -> bool:
-    """A row of ``data`` given as its total alone: a total and no other figure."""
-    row = lookup(data, total[:-1])
-    return isinstance(row, dict) and set(row) == {total[-1]}
 
 
 def carried_over(data: Mapping[str, Any], last: Mapping[str, Any]) -> dict[str, Any]:
