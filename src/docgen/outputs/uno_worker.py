@@ -101,6 +101,22 @@ def main() -> int:
             _kill(office)
 
 
+def _no_hanging_punctuation(document: Any) -> None:
+    """A comma or full stop past the end of a full justified line is not hung in the margin.
+
+    LibreOffice (7.4) hangs it and then leaves it out of a justified line's
+    PDF: "监督和评价，对群众" printed as "监督和评价" / "对群众".  Without
+    hanging, the mark and the character before it start the next line, as
+    the rules against a line starting with punctuation have it.  A .docx's
+    ``w:overflowPunct`` does not reach this property, so it is set here.
+    """
+    styles = document.getStyleFamilies().getByName("ParagraphStyles")
+    for name in styles.getElementNames():
+        style = styles.getByName(name)
+        if style.getPropertySetInfo().hasPropertyByName("ParaIsHangingPunctuation"):
+            style.ParaIsHangingPunctuation = False
+
+
 def _serve(office: subprocess.Popen[bytes], pipe: str) -> int:
     """Connect to LibreOffice, answer requests until the end of input, then ask it to quit."""
     local = uno.getComponentContext()
@@ -131,6 +147,7 @@ def _serve(office: subprocess.Popen[bytes], pipe: str) -> int:
                 if document is None:
                     raise RuntimeError("LibreOffice could not open the document")
                 try:
+                    _no_hanging_punctuation(document)
                     document.storeToURL(
                         uno.systemPathToFileUrl(request["target"]), (_prop("FilterName", "writer_pdf_Export"),)
                     )
