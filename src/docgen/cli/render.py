@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from ..checks import check
+from ..statute import Label
 from .common import (
     INVALID,
+    USAGE,
     WRITTEN,
     DefaultsOption,
     LangOption,
@@ -18,6 +20,7 @@ from .common import (
     TemplateOption,
     app,
     err,
+    fail,
     handled,
     language,
     load_previous,
@@ -30,7 +33,9 @@ def render_command(
     input_file: Annotated[
         Path,
         typer.Argument(
-            metavar="INPUT", help="The report: TOML, JSON or a filled-in form workbook.", show_default=False
+            metavar="INPUT",
+            help="The report: TOML, JSON, a form workbook, or a published .docx, .pdf or .html.",
+            show_default=False,
         ),
     ],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.")] = None,
@@ -43,6 +48,14 @@ def render_command(
     """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
     chosen = language(lang)
     target = output or input_file.with_suffix(".docx")
+    if target.resolve() == input_file.resolve():
+        fail(
+            Label(
+                f"输出会覆盖输入文件 {input_file}：请用 -o 另指定", f"the output would overwrite {input_file}: use -o"
+            ),
+            chosen,
+            USAGE,
+        )
     with handled(chosen):
         result = check(input_file, previous=load_previous(previous), defaults=defaults)
         for issue in result.issues:
