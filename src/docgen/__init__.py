@@ -20,6 +20,7 @@ from .batches import BatchResult, Outcome, batch
 from .checks import check
 from .errors import DocgenError, FileError, InputError, MismatchError, RenderError, TemplateError
 from .inputs import Source, load, parse
+from .inputs.documents import extract
 from .issues import CellLocation, Issue, LineLocation, Location, TableLocation
 from .model import Cell, Report, Section, Tables
 from .outputs.pdf import Converter
@@ -59,6 +60,7 @@ __all__ = [
     "batch",
     "build_schema",
     "check",
+    "extract",
     "load",
     "parse",
     "render",

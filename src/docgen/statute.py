@@ -438,6 +438,7 @@ RULES: dict[str, Rule] = {
         Rule("encoding", "warning", L("文件编码", "file encoding"), L("", "")),
         Rule("control-char", "warning", L("文档不能容纳的控制字符", "characters a document cannot hold"), L("", "")),
         Rule("syntax", "error", L("文件语法", "file syntax"), L("", "")),
+        Rule("extract", "warning", L("读取文档时的推断", "what reading a document assumed"), L("", "")),
     )
 }
 

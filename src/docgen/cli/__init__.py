@@ -6,9 +6,19 @@ that every command module registers itself on.
 
 from __future__ import annotations
 
-from . import batch, fonts, init, render, rollup, schema, templates, validate
+from . import batch, extract, fonts, init, render, rollup, schema, templates, validate
 from .common import app
 
 __all__ = ["app"]
 
-COMMANDS = (batch, fonts, init, render, rollup, schema, templates, validate)  # each registers itself on ``app``
+COMMANDS = (
+    batch,
+    extract,
+    fonts,
+    init,
+    render,
+    rollup,
+    schema,
+    templates,
+    validate,
+)  # each registers itself on ``app``

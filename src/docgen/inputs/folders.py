@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import FileError, InputError
 from ..issues import Issue, Location
 from ..statute import TABLE_ROWS, Label
+from .documents import DOCUMENT_SUFFIXES
 from .source import LayeredLocator, Source
 from .text import decode, kind_of, load
 
@@ -151,7 +152,12 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def _read(found: Found, display: str | None) -> Source:
     """The report itself: a TOML or JSON file, a filled-in form, or a roster's row."""
-    if found.path.suffix.lower() != WORKBOOK:
+    suffix = found.path.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        from .documents import extract
+
+        return extract(found.path, display=display)
+    if suffix != WORKBOOK:
         return load(found.path, display=display)
     from .workbook import read_workbook
 
@@ -229,7 +235,7 @@ def peek(found: Found) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for path in found.defaults:
         data.update({k: v for k, v in _top_level(path).items() if not isinstance(v, dict)})
-    if found.path.suffix.lower() == WORKBOOK:
+    if found.path.suffix.lower() in (WORKBOOK, *DOCUMENT_SUFFIXES):
         try:
             top = _read(found, None).data
         except (InputError, FileError, StopIteration):
