@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import docgen
+from docgen.inputs.documents import DOCUMENT_SUFFIXES
 from docgen.statute import RULES
 
 CASES = Path(__file__).parent / "cases"
@@ -17,7 +18,8 @@ def _messages(folder: Path) -> tuple[docgen.Issue, ...]:
     source_file = next(p for p in folder.iterdir() if p.name.startswith("input."))
     previous_file = folder / "previous.toml"
     try:
-        source = docgen.load(source_file, display=source_file.name)
+        read = docgen.extract if source_file.suffix in DOCUMENT_SUFFIXES else docgen.load
+        source = read(source_file, display=source_file.name)
         previous = docgen.load(previous_file, display=previous_file.name) if previous_file.exists() else None
     except docgen.InputError as exc:
         return exc.issues

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import subprocess
 import tempfile
@@ -368,3 +369,62 @@ def test_a_pdf_page_too_dense_or_too_slow_is_refused(runner: CliRunner, tmp_path
     monkeypatch.setenv("DOCGEN_PDF_PAGE_SECONDS", "0.000001")
     result = runner.invoke(app, ["extract", str(slow)])
     assert result.exit_code == 1 and "第 1 页读取超时" in result.output, result.output
+
+
+# --- last year's report as it was published ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def last_year(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """青山's 2023 report, its 四 (6 natural persons, 1 legal service) not the 2024 report's 二 (4 and 1 commercial),
+    published as a Word file, a web page and (with LibreOffice) a PDF, each in a folder of its own."""
+    data = copy.deepcopy(docgen.load(QINGSHAN).data)
+    data["year"], data["date"] = 2023, "2024-01-22"
+    report = docgen.check(docgen.parse(_json(data), "2023.json")).require()
+    work = tmp_path_factory.mktemp("last-year")
+    out = {"docx": work / "docx" / "2023.docx", "html": work / "html" / "2023.html", "pdf": work / "pdf" / "2023.pdf"}
+    for path in out.values():
+        path.parent.mkdir()
+    out["docx"].write_bytes(docgen.render(report))
+    out["html"].write_bytes(web_page(blocks(report)))
+    if soffice() is None:
+        del out["pdf"]
+    else:
+        with docgen.Converter() as converter:
+            converter.convert(out["docx"].read_bytes(), out["pdf"])
+    return out
+
+
+def _carried_in_warnings(issues: Any) -> list[str]:
+    return [issue.column.zh for issue in issues if issue.rule == "C6"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "html", "pdf"])
+def test_last_years_published_report_is_a_previous_for_every_command(
+    runner: CliRunner, last_year: dict[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """validate, render and batch take last year's .docx, web page or PDF as --previous, and C6 compares with it."""
+    if kind not in last_year:
+        pytest.skip("LibreOffice (soffice) is not installed: the PDF cannot be made")
+    previous = last_year[kind]
+    expected = ["自然人", "商业企业", "法律服务机构", "总计"]
+    assert _carried_in_warnings(docgen.check(QINGSHAN, previous=docgen.extract(previous)).issues) == expected
+    checked = runner.invoke(app, ["validate", str(QINGSHAN), "--previous", str(previous)])
+    assert checked.exit_code == 0 and checked.output.count("[C6]") == len(expected), checked.output
+    target = tmp_path / "q.docx"
+    rendered = runner.invoke(app, ["render", str(QINGSHAN), "-o", str(target), "--previous", str(previous)])
+    assert rendered.exit_code == 0 and rendered.output.count("[C6]") == len(expected), rendered.output
+    outcome = docgen.batch([QINGSHAN], tmp_path / "out", previous=previous.parent, jobs=1).outcomes[0]
+    assert outcome.status == "rendered" and _carried_in_warnings(outcome.issues) == expected
+
+
+def test_a_folder_gives_a_report_once_though_its_documents_lie_beside_it(tmp_path: Path) -> None:
+    """2024.toml with the 2024.docx and 2024.pdf made from it is one report, read from the .toml; a document
+    alone is read."""
+    from docgen.inputs import find_reports
+
+    for name in ("2024.toml", "2024.docx", "2024.pdf", "2024.json", "other.pdf", "other.html", "notes.txt"):
+        (tmp_path / name).write_bytes(b"")
+    found, _ = find_reports([tmp_path], documents=True)
+    assert [f.path.name for f in found] == ["2024.json", "2024.toml", "other.html"]
+    assert [f.path.name for f in find_reports([tmp_path])[0]] == ["2024.json", "2024.toml"]

@@ -283,7 +283,7 @@ def output_stem(top: dict[str, Any], fallback: str) -> str:
 
 def _previous_index(folder: Path) -> dict[tuple[str, int], Path]:
     """Last year's reports in ``folder``, by issuer and year."""
-    found, _ = find_reports([folder])
+    found, _ = find_reports([folder], documents=True)
     index: dict[tuple[str, int], Path] = {}
     for item in found:
         if (named := _named(peek(item))) is not None:

@@ -72,7 +72,11 @@ class _Layering:
 
 
 def find_reports(
-    sources: Sequence[str | Path], *, defaults: str | Path | None = None, exclude: Sequence[str | Path] = ()
+    sources: Sequence[str | Path],
+    *,
+    defaults: str | Path | None = None,
+    exclude: Sequence[str | Path] = (),
+    documents: bool = False,
 ) -> tuple[list[Found], list[Path]]:
     """The report files of ``sources``, in order, and the sources that do not exist.
 
@@ -83,6 +87,12 @@ def find_reports(
     A file named twice is taken once; the files in ``exclude`` (what the
     command itself writes) are not taken.  A ``defaults`` file that does not
     exist raises :class:`~docgen.FileError`.
+
+    With ``documents``, a folder gives its published reports too (.docx, .pdf,
+    .html); of the files in one folder that share a name but for the suffix
+    (2024.toml and the 2024.docx and 2024.pdf made from it) a report file is
+    taken before a document, and a .docx before a web page before a PDF: one
+    report, read from its source.
     """
     if defaults is not None and not Path(defaults).is_file():
         raise FileError(path=str(defaults), reason=NO_SUCH_SOURCE)
@@ -93,6 +103,7 @@ def find_reports(
     for source in map(Path, sources):
         if source.is_dir():
             paths = [p for p in sorted(source.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()]
+            paths = _with_documents(source, paths) if documents else paths
         elif source.exists():
             paths = [source]
         else:
@@ -103,6 +114,20 @@ def find_reports(
                 seen.add(key)
                 found += _rows(layering.found(path))
     return found, missing
+
+
+def _with_documents(folder: Path, reports: list[Path]) -> list[Path]:
+    """A folder's report files and its documents, a document left out where a file of its name comes first."""
+    stems = {path.stem for path in reports}
+    rank = {suffix: index for index, suffix in enumerate(DOCUMENT_SUFFIXES)}
+    documents: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        suffix, other = path.suffix.lower(), documents.get(path.stem)
+        if suffix not in rank or path.stem in stems or not path.is_file():
+            continue
+        if other is None or rank[other.suffix.lower()] > rank[suffix]:
+            documents[path.stem] = path
+    return sorted([*reports, *documents.values()])
 
 
 def _rows(found: Found) -> list[Found]:
