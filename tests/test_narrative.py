@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.checks.quotes import QUOTES, number
-from docgen.narrative import paragraphs, resolve
+from docgen.checks.quotes import QUOTES
+from docgen.narrative import numeral, numeral_value, paragraphs, resolve
 from docgen.statute import CELLS, FORMATS
 
 VALUES = {"issuer": "金殿镇人民政府", "year": "2024", "applications.received.total": "3"}
@@ -52,7 +52,28 @@ def test_paragraphs_split_on_blank_lines_and_join_chinese_lines_without_spaces()
 
 
 def test_chinese_numerals() -> None:
-    assert [number(t) for t in ("5", "两", "十", "十二", "二十", "一百零五", "三十四")] == [5, 2, 10, 12, 20, 105, 34]
+    assert [numeral_value(t) for t in ("5", "两", "十", "十二", "二十", "一百零五", "三十四", "〇")] == [
+        5,
+        2,
+        10,
+        12,
+        20,
+        105,
+        34,
+        0,
+    ]
+    assert [numeral(n) for n in (1, 10, 11, 20, 99, 100, 101, 110, 120)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "九十九",
+        "一百",
+        "一百零一",
+        "一百一十",
+        "一百二十",
+    ]
+    assert all(numeral_value(numeral(n)) == n for n in range(1, 1000))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

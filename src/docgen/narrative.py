@@ -69,3 +69,48 @@ def paragraphs(text: str) -> tuple[str, ...]:
             joined += line if cjk_seam else " " + line
         out.append(joined)
     return tuple(out)
+
+
+# What `docgen init` writes where the clerk's own words go; a report still holding one is not finished.
+HINT_ISSUER = "（发布机关全称）"
+HINT_TEXT = "（正文，空行分段）"
+HINT_PROBLEMS = "（存在的主要问题）"
+HINT_IMPROVEMENTS = "（改进情况）"
+HINT_FEES = "（是否收取信息处理费；未收取的写“本年度未收取信息处理费。”）"
+HINTS = (HINT_ISSUER, HINT_TEXT, HINT_PROBLEMS, HINT_IMPROVEMENTS, HINT_FEES)
+
+
+# --- Chinese numerals: sub-sections are numbered （一）…（九十九）（一百）, and texts quote figures in them ------
+
+_NUMERALS = "一二三四五六七八九"
+_DIGITS = dict(zip(_NUMERALS, range(1, 10), strict=True)) | {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "两": 2}
+
+
+def numeral(n: int) -> str:
+    """1 to 999 as a Chinese numeral: 十一, 二十, 一百, 一百零五."""
+    if not 0 < n < 1000:
+        raise ValueError(f"no Chinese numeral for {n} here")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    text = _NUMERALS[hundreds - 1] + "百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _NUMERALS[tens - 1]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (_NUMERALS[ones - 1] if ones else "")
+
+
+def numeral_value(text: str) -> int | None:
+    """An Arabic or Chinese numeral (up to the hundreds; 〇 and ○ for zero) as a number, or None."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        elif char in "十百":
+            total += (digit or 1) * (10 if char == "十" else 100)
+            digit = 0
+        else:
+            return None
+    return total + digit if text else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .narrative import numeral
 from .statute import (
     APPLICANT_COLUMNS,
     CELLS,
@@ -140,10 +141,6 @@ def section_paths(index: int) -> tuple[Path, Path]:
     return ("overview", "sections", str(index), "heading"), ("overview", "sections", str(index), "text")
 
 
-def _numeral(n: int) -> str:
-    return "一二三四五六七八九十"[n - 1]
-
-
 def _checks(fmt: Format, origins: tuple[int, int, int], grids: tuple[Grid, Grid, Grid]) -> tuple[Check, ...]:
     """Beside table B a C3 cell a row, under it a C4 and a C1 cell a column; under table C a C5 cell a group."""
     _, table_b, table_c = grids
@@ -216,7 +213,7 @@ def form(fmt_name: str) -> Form:
         for path, what in ((heading, "小标题"), (text, "正文")):
             n += 1
             texts[path] = Place(TEXT, n, 2)
-            text_labels[path] = f"（{_numeral(index + 1)}）{what}"
+            text_labels[path] = f"（{numeral(index + 1)}）{what}"
     for key in ("problems", "other_matters"):
         n += 1
         texts[(key, "text")] = Place(TEXT, n, 2)
@@ -258,7 +255,7 @@ def roster_columns(fmt_name: str) -> list[RosterColumn]:
         out.append(RosterColumn(path, SECTION_LABELS["overview"].zh, "导语", ""))
     for index in range(SECTION_SLOTS):
         for path, what in zip(section_paths(index), ("小标题", "正文"), strict=True):
-            out.append(RosterColumn(path, SECTION_LABELS["overview"].zh, f"（{_numeral(index + 1)}）", what))
+            out.append(RosterColumn(path, SECTION_LABELS["overview"].zh, f"（{numeral(index + 1)}）", what))
     for path in TEXT_FIELDS[1:]:
         out.append(RosterColumn(path, "", SECTION_LABELS[path[0]].zh, ""))
     return out

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..narrative import numeral_value
 from ..statute import FORMAT_SPECS, Label, Path, cell_path
 
 _NUM = r"([0-9]+|[零〇一二两三四五六七八九十百]+)"
@@ -85,24 +86,6 @@ QUOTES: tuple[Quote, ...] = (
     ),
 )
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def number(text: str) -> int | None:
-    """An Arabic or simple Chinese numeral (up to the hundreds), or None."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, 0
-    for char in text:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in "十百":
-            total += (digit or 1) * (10 if char == "十" else 100)
-            digit = 0
-        else:
-            return None
-    return total + digit
-
 
 @dataclass(frozen=True)
 class Figure:
@@ -116,6 +99,6 @@ class Figure:
 def quoted_figures(text: str) -> Iterator[Figure]:
     for quote in QUOTES:
         for match in quote.pattern.finditer(text):
-            value = quote.fixed if quote.fixed is not None else number(match.group(1))
+            value = quote.fixed if quote.fixed is not None else numeral_value(match.group(1))
             if value is not None:
                 yield Figure(quote, match.group(0), value)

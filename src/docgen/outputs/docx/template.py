@@ -31,13 +31,12 @@ from lxml import etree
 from ...errors import FileError, TemplateError
 from ...files import write_atomic
 from ...model import Report
-from ...narrative import closest
+from ...narrative import closest, numeral
 from ...resources import resource_dir
 from ...statute import CELLS, FORMAT_SPECS, Format, Label
 from .package import Entry, archive, read_entries
 from .page import CHAR_PITCH, STYLE_SIGNATURE, signature_indents
 
-_NUMERALS = "一二三四五六七八九十"
 _DOCUMENT = "word/document.xml"
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 # docxtpl starts each paragraph on a line of its own for Jinja's sake, and joins them again after
@@ -82,13 +81,6 @@ def template_path(fmt: str) -> Path:
 
 
 # --- the data a template sees -----------------------------------------------------------
-
-
-def _chinese_number(n: int) -> str:
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
 
 
 def _nest(flat: Mapping[tuple[str, ...], str]) -> dict[str, Any]:
@@ -139,7 +131,7 @@ def context(report: Report) -> dict[str, Any]:
         "signature": SignatureBlock(report.issuer, report.date_text),
         "overview": list(report.overview),
         "sections": [
-            {"number": _chinese_number(i), "heading": s.heading, "paragraphs": list(s.paragraphs)}
+            {"number": numeral(i), "heading": s.heading, "paragraphs": list(s.paragraphs)}
             for i, s in enumerate(report.sections, start=1)
         ],
         "problems": list(report.problems),
