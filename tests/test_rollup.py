@@ -47,7 +47,8 @@ def test_the_county_rolls_up_to_the_sum_of_its_townships(runner: CliRunner, tmp_
     assert result.exit_code == 0, result.output
     assert "10" in result.stderr
     rolled = docgen.check(target)
-    assert rolled.ok and rolled.issues == ()
+    assert rolled.ok  # its texts are left for the county to write, and each is named
+    assert {i.rule for i in rolled.issues} - {"deadline"} == {"hints"}
     parts = [_tables(path) for path in sorted(COUNTY.glob("*.toml")) if path.name != "_defaults.toml"]
     assert rolled.report is not None
     _sum_is_exact(rolled.report.tables, parts)

@@ -106,6 +106,17 @@ def narrative_texts(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
                 yield ("overview", "sections", index, key), text
 
 
+def section_prose(data: Any, values: Mapping[str, str]) -> dict[str, str]:
+    """The prose of sections 一, 五 and 六 (一 with its sub-sections' headings and text), placeholders
+    resolved, by the section's key."""
+    out: dict[str, str] = {}
+    for path, text in narrative_texts(data):
+        key = str(path[0])
+        if key in ("overview", "problems", "other_matters"):
+            out[key] = out.get(key, "") + ("\n\n" if key in out else "") + resolve(text, values)[0]
+    return out
+
+
 def format_of(data: Mapping[str, Any]) -> Format:
     """The format a report declares; an unknown one is the schema's to report, read as the default."""
     return FORMAT_SPECS.get(str(data.get("format", DEFAULT_FORMAT)), FORMAT_SPECS[DEFAULT_FORMAT])

@@ -20,7 +20,8 @@ from .errors import FileError, InputError, MismatchError
 from .inputs import find_reports, load_report, parse, peek
 from .inputs.folders import NO_SUCH_SOURCE
 from .issues import Issue
-from .model import Report, add, figures
+from .model import NOTHING_TO_REPORT, Report, add, figures
+from .narrative import HINT_FEES, HINT_IMPROVEMENTS, HINT_PROBLEMS
 from .outputs.toml import report_toml
 from .statute import TABLE_B_ROOT, Label
 
@@ -28,7 +29,7 @@ OVERVIEW = (
     "{year}年，{issuer}所属{count}个单位共收到政府信息公开申请{{applications.received.total}}件，"
     "办结{{applications.results.total.total}}件，结转下年度继续办理{{applications.carried_forward.total}}件。"
 )
-PROBLEMS = "（存在的主要问题）\n\n（改进情况）"
+PROBLEMS = f"{HINT_PROBLEMS}\n\n{HINT_IMPROVEMENTS}"
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def rollup(
         "overview": {"text": OVERVIEW.format(year="{year}", issuer="{issuer}", count=len(reports))},
         **figures(tables),
         "problems": {"text": PROBLEMS},
+        "other_matters": {"text": HINT_FEES if first.format.name == "2021" else NOTHING_TO_REPORT},
     }
     # the sum of valid reports is valid; what can still be wrong is the issuer (--issuer "" or "a/b")
     written = check(parse(report_toml(data), f"--issuer {issuer!r}"))

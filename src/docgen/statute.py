@@ -138,6 +138,15 @@ SECTIONS: tuple[tuple[str, Label], ...] = (
 )
 SECTION_LABELS = dict(SECTIONS)
 
+# 《中华人民共和国政府信息公开条例》（2019）第五十条: a government's departments publish their report by
+# 31 January; a county-level or higher government's office publishes the government's own by 31 March.
+# Townships keep the departments' date.  (month, day) of the year after the report's.
+DEADLINE_DEPARTMENT = (1, 31)
+DEADLINE_GOVERNMENT = (3, 31)
+DEADLINE_BASIS = L("《政府信息公开条例》第五十条", "Article 50 of the Regulations on Open Government Information")
+# 《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）: 六 of a 2021-format report says what was charged
+FEES_WORD = "信息处理费"
+
 META: dict[str, Label] = {
     "format": L("报告格式", "report format"),
     "year": L("报告年度", "report year"),
@@ -439,6 +448,45 @@ RULES: dict[str, Rule] = {
         Rule("control-char", "warning", L("文档不能容纳的控制字符", "characters a document cannot hold"), L("", "")),
         Rule("syntax", "error", L("文件语法", "file syntax"), L("", "")),
         Rule("extract", "warning", L("读取文档时的推断", "what reading a document assumed"), L("", "")),
+        Rule("sections", "warning", L("六个部分齐全、顺序正确", "the six sections, in order"), L("", "")),
+        Rule(
+            "year-text",
+            "warning",
+            L("正文中的年份为报告年度或次年", "years in the text are the report's or the next"),
+            L("报告年度或次年", "the report year or the next"),
+        ),
+        Rule(
+            "repeated",
+            "warning",
+            L("正文与上年报告重复", "text repeated from last year's report"),
+            L("上年报告", "last year's report"),
+        ),
+        Rule(
+            "overview-length",
+            "warning",
+            L("总体情况篇幅", "length of the overview"),
+            L("字数上限", "the length limit"),
+        ),
+        Rule("deadline", "warning", L("按期公布", "published on time"), DEADLINE_BASIS),
+        Rule("problems-empty", "warning", L("五、存在的主要问题及改进情况不为空", "section V is not empty"), L("", "")),
+        Rule(
+            "fees-silent",
+            "warning",
+            L("六、其他需要报告的事项说明信息处理费", "section VI states the processing fees"),
+            L("《政府信息公开信息处理费管理办法》", "the Measures on Processing Fees"),
+        ),
+        Rule(
+            "in-force",
+            "warning",
+            L("现行有效件数 = 上年现行有效 + 本年制发 − 本年废止", "in force = last year's + issued − repealed"),
+            L("上年现行有效件数 + 本年制发件数 − 本年废止件数", "last year's in force + issued − repealed"),
+        ),
+        Rule(
+            "hints",
+            "warning",
+            L("docgen init 写入的提示已替换", "the hints docgen init writes are replaced"),
+            L("", ""),
+        ),
     )
 }
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from ..inputs import DataPath, Source
 from ..issues import Issue, Location, dotted
 from ..model import Tables
-from ..statute import CELLS, META, Label, row_label
+from ..narrative import numeral
+from ..statute import CELLS, META, SECTION_LABELS, Label, row_label
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Checking:
         label = row_label(self.tables.format, key)
         if label is not None:
             return label, None
+        if key[1:] == ("text",) and key[0] in SECTION_LABELS:
+            return SECTION_LABELS[key[0]], None
+        if key[:2] == ("overview", "sections") and len(key) == 4 and key[2].isdigit():
+            overview, n = SECTION_LABELS["overview"], numeral(int(key[2]) + 1)
+            return Label(f"{overview.zh}（{n}）", f"{overview.en} ({int(key[2]) + 1})"), META.get(key[3])
         if key and key[-1] in META and len(key) <= 2:
             return META[key[-1]], None
         return None, None

@@ -51,9 +51,21 @@ TemplateOption = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="The report format: 2021 or 2019.")]
+OverviewLimitOption = Annotated[
+    int,
+    typer.Option(
+        "--overview-limit",
+        min=0,
+        help="Warn when 一、总体情况 holds more characters than this (0: no limit).",
+    ),
+]
 PreviousOption = Annotated[
     Path | None, typer.Option("--previous", help="Last year's report, for the carry-over and trend checks.")
 ]
+
+
+def overview_limit(limit: int) -> int | None:
+    return limit or None
 
 
 def language(lang: Language) -> Lang:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..checks import check
+from ..checks.publication import OVERVIEW_LIMIT
 from ..errors import FileError, InputError
 from ..inputs import Source, find_reports, load_report, report_file
 from ..issues import Issue
@@ -20,12 +21,14 @@ from .common import (
     DefaultsOption,
     LangOption,
     Language,
+    OverviewLimitOption,
     PreviousOption,
     app,
     err,
     handled,
     language,
     load_previous,
+    overview_limit,
 )
 
 
@@ -34,9 +37,11 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def _issues(path: Path, last: Source | None, defaults: Path | None) -> list[Issue]:
-    """Every issue of the report at ``path``, or of each report of a roster."""
-    reports = find_reports([path], defaults=defaults)[0] or [report_file(path, defaults=defaults)]
+def _issues(path: Path, last: Source | None, defaults: Path | None, limit: int | None) -> list[Issue]:
+    """Every issue of the report at ``path``, or of each report of a roster; none of a ``_defaults.toml``."""
+    reports, missing = find_reports([path], defaults=defaults)
+    if missing:
+        reports = [report_file(path, defaults=defaults)]  # reading it says what is wrong
     out: list[Issue] = []
     for report in reports:
         try:
@@ -44,7 +49,7 @@ def _issues(path: Path, last: Source | None, defaults: Path | None) -> list[Issu
         except InputError as exc:
             out += exc.issues
             continue
-        out += check(source, previous=last).issues
+        out += check(source, previous=last, overview_limit=limit).issues
     return out
 
 
@@ -58,6 +63,7 @@ def validate_command(
     ],
     previous: PreviousOption = None,
     defaults: DefaultsOption = None,
+    limit: OverviewLimitOption = OVERVIEW_LIMIT,
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="How to print the issues: text or json.")
     ] = OutputFormat.text,
@@ -71,7 +77,7 @@ def validate_command(
     code = OK
     for path in inputs:
         try:
-            found += _issues(path, last, defaults)
+            found += _issues(path, last, defaults, overview_limit(limit))
         except FileError as exc:
             err(exc.message(chosen))
             code = FAILURE

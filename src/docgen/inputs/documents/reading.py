@@ -22,7 +22,7 @@ from typing import Any
 from ...errors import InputError
 from ...issues import Issue, Location, TableLocation
 from ...model import lookup, numbered_rows
-from ...narrative import PLACEHOLDER
+from ...narrative import PLACEHOLDER, numeral_value
 from ...statute import (
     CELLS,
     DEFAULT_FORMAT,
@@ -40,7 +40,6 @@ from .model import Cell, Document, Paragraph, Table
 
 SAME = 1.0  # a label read without a word: the official one, once spaces and full-width forms are set aside
 LIKE = 0.5  # one less like it than this is not the official one
-_NUMERALS = "一二三四五六七八九十"
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．,，]")
 _SUB_NUMBER = re.compile(r"^[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -72,15 +71,6 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _cn_number(text: str) -> int:
-    """一 to 九十九 as a number."""
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(text, 0)
-
-
 def _date(text: str) -> str | None:
     """``2025年1月8日`` or ``二〇二五年一月八日`` as ISO; anything else None."""
     compact = unicodedata.normalize("NFKC", text).replace(" ", "")
@@ -88,8 +78,8 @@ def _date(text: str) -> str | None:
     if found:
         year, month, day = (int(part) for part in found.groups())
     elif found := _CN_DATE.match(compact):
-        year = int("".join(str(_cn_number(c)) for c in found.group(1)))
-        month, day = _cn_number(found.group(2)), _cn_number(found.group(3))
+        year = int("".join(str(numeral_value(c)) for c in found.group(1)))
+        month, day = numeral_value(found.group(2)) or 0, numeral_value(found.group(3)) or 0
     else:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
@@ -115,13 +105,19 @@ class _Reading:
         self.places[path] = place or Location(self.name)
 
     def assumed(
-        self, detail: Label, place: Location | None = None, path: Path = (), fmt_name: str = DEFAULT_FORMAT
+        self,
+        detail: Label,
+        place: Location | None = None,
+        path: Path = (),
+        fmt_name: str = DEFAULT_FORMAT,
+        rule: str = "extract",
     ) -> None:
-        """A warning of what reading assumed; one about a figure names its official row and column."""
+        """A warning of what reading assumed (or, with ``rule``, saw); one about a figure names its official
+        row and column."""
         info = CELLS[fmt_name].get(path)
         row, column = (info.row, info.column) if info else (None, None)
         where = place or Location(self.name)
-        issue = Issue(location=where, path=".".join(path), rule="extract", row=row, column=column, detail=detail)
+        issue = Issue(location=where, path=".".join(path), rule=rule, row=row, column=column, detail=detail)
         self.issues.append(issue)
 
 
@@ -396,7 +392,7 @@ def _section_of(paragraph: Paragraph) -> tuple[int, float] | None:
     numbered = _SECTION_NUMBER.match(text)
     if numbered is None or len(text) > 40:
         return None
-    index = _cn_number(numbered.group(1)) - 1
+    index = (numeral_value(numbered.group(1)) or 0) - 1
     if not 0 <= index < len(SECTIONS):
         return None
     likeness = similarity(text, norm(SECTIONS[index][1].zh))
@@ -442,7 +438,16 @@ def _split(document: Document, reading: _Reading) -> _Parts:
     for block in document.blocks:
         if isinstance(block, Paragraph):
             opened = _section_of(block)
-            if opened is not None and (current is None or opened[0] > current) and opened[0] not in parts.sections:
+            if opened is not None and opened[0] not in parts.sections:
+                if parts.sections and opened[0] < max(parts.sections):
+                    after = SECTIONS[max(parts.sections)][1]
+                    reading.assumed(
+                        Label(
+                            f"“{block.text.strip()}”出现在“{after.zh}”之后：六个部分应按一至六的顺序",
+                            f"“{block.text.strip()}” comes after “{after.en}”: the six sections go in order",
+                        ),
+                        rule="sections",
+                    )
                 current, likeness = opened
                 parts.sections[current] = []
                 parts.headings[current] = block.text.strip()
@@ -493,7 +498,7 @@ def read_report(document: Document) -> Source:
         )
         raise InputError(issues=[Issue(location=Location(document.name), path="", rule="syntax", detail=refusal)])
     for heading in missing:
-        reading.assumed(Label(f"没有找到“{heading}”这一部分", f"no section “{heading}” was found"))
+        reading.assumed(Label(f"没有“{heading}”这一部分", f"no section “{heading}”"), rule="sections")
     _front(parts, reading)
     _tables(document, reading)
     _texts(parts, reading)
