@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -25,6 +24,7 @@ from docgen.sheets import FORMS, OK, TABLES, TEXT, is_total, section_paths
 from docgen.statute import CELLS, GRIDS
 
 from .conftest import ROOT
+from .office import convert
 
 COUNTY = ROOT / "examples" / "county"
 EXAMPLES = {
@@ -378,28 +378,11 @@ needs_calc = pytest.mark.skipif(
 def recalculated(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Workbooks opened, recalculated and saved by one LibreOffice profile, as a clerk's office would."""
     work = tmp_path_factory.mktemp("calc")
-    program = soffice()
 
     def through_libreoffice(path: Path) -> Path:
         out = work / path.stem
         out.mkdir(exist_ok=True)
-        assert program is not None
-        subprocess.run(
-            [
-                program,
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "xlsx",
-                "--outdir",
-                str(out),
-                str(path),
-            ],
-            capture_output=True,
-            check=True,
-            timeout=180,
-        )
-        return out / path.name
+        return convert([path], "xlsx", out, work / "profile", timeout=180)[0]
 
     return through_libreoffice
 

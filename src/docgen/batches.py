@@ -38,7 +38,7 @@ from .errors import DocgenError, FileError, InputError
 from .files import safe_name, same_file_key, write_atomic
 from .inputs import Found, Source, find_reports, load_report, peek, report_file
 from .inputs.folders import NO_SUCH_SOURCE
-from .issues import Issue
+from .issues import HasIssues, Issue
 from .statute import FORMAT_SPECS, Label, Lang
 
 Status = Literal["rendered", "invalid", "failed", "skipped", "not_done"]
@@ -56,7 +56,7 @@ _IN_FLIGHT = 4  # tasks handed to the workers at a time, per worker
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(HasIssues):
     """What became of one report: its status, the files it has, its issues, and why when it was not rendered."""
 
     source: str
@@ -64,10 +64,6 @@ class Outcome:
     outputs: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = ()
     reason: Label | None = None
-
-    @property
-    def warnings(self) -> tuple[Issue, ...]:
-        return tuple(issue for issue in self.issues if not issue.is_error)
 
     def first_message(self, lang: Lang = "zh") -> str:
         """The message a summary shows: why it was not rendered, or its first error, or its first warning."""

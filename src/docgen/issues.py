@@ -166,3 +166,17 @@ def mismatch(expected: str, found: str, basis: Label) -> Label:
 
 def dotted(path: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in path)
+
+
+class HasIssues:
+    """Something with ``issues``: a check's result, a batch's outcome, a review's entry; its errors and warnings."""
+
+    issues: tuple[Issue, ...]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(issue for issue in self.issues if issue.is_error)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(issue for issue in self.issues if not issue.is_error)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import InputError
-from .issues import Issue
+from .issues import HasIssues, Issue
 from .model import Report
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(HasIssues):
     """The outcome of checking one report; errors and warnings are never dropped."""
 
     source: str  # the name messages use for the report
@@ -21,14 +21,6 @@ class Result:
     def ok(self) -> bool:
         """True when the report has no error (warnings allowed) and can be rendered."""
         return self.report is not None
-
-    @property
-    def errors(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.is_error)
-
-    @property
-    def warnings(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if not i.is_error)
 
     def require(self) -> Report:
         """The report, or :class:`~docgen.InputError` listing the errors."""
