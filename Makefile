@@ -21,7 +21,9 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 
 # Render every example into out/ (.docx always, PDF where LibreOffice is installed); then the county:
 # its two reports with mistakes checked (their messages shown, nothing rendered), its ten townships
-# rendered in one batch into out/county/, and rolled up into the county's own report.
+# rendered in one batch into out/county/, and rolled up into the county's own report; the county's
+# review of all twelve against its roster (one body has sent nothing) as a web page; and the seed
+# replica's Word file read back into a report file.
 demo: $(VENV)/.demo
 	@mkdir -p $(OUT)
 	@pdf=$$(command -v soffice >/dev/null && echo --pdf); \
@@ -33,7 +35,12 @@ demo: $(VENV)/.demo
 	echo "== examples/county: ten townships in one batch"; \
 	$(BIN)/docgen batch examples/county -o $(OUT)/county $$pdf --summary $(OUT)/county/summary.json || exit 1; \
 	$(BIN)/docgen rollup examples/county -o $(OUT)/county/county-2024.toml --issuer 青山县人民政府 --force || exit 1; \
-	$(BIN)/docgen render $(OUT)/county/county-2024.toml $$pdf || exit 1
+	$(BIN)/docgen render $(OUT)/county/county-2024.toml $$pdf || exit 1; \
+	echo "== the county's review: every report checked against its roster"; \
+	$(BIN)/docgen review examples/county examples/county/mistakes --roster examples/county/roster.txt \
+	  -o $(OUT)/county/review.html --force; \
+	echo "== the 金殿镇 replica's Word file read back"; \
+	$(BIN)/docgen extract $(OUT)/jindian-2024.docx -o $(OUT)/jindian-2024.extracted.toml --force || exit 1
 	@ls -1 $(OUT) $(OUT)/county
 
 test: $(VENV)/.test

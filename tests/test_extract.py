@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import random
-import subprocess
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -26,6 +25,7 @@ from docgen.testing import document_texts
 
 from .conftest import EXAMPLES, ROOT, warnings_of
 from .handmade import Variants, blocks, web_page, word_file
+from .office import convert
 from .test_rollup import _with_bare_rows
 
 KINDS = ("docx", "lo.docx", "lo.pdf", "lo.html")
@@ -60,21 +60,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
         target = work / f"{example.stem}.docx"
         target.write_bytes(docgen.render(docgen.check(example).require()))
         out[(example.stem, "docx")] = target
-    program = soffice()
-    if program is None:
+    if soffice() is None:
         return out
-    profile = f"-env:UserInstallation={(work / 'profile').as_uri()}"
-    docs = [str(out[(example.stem, "docx")]) for example in EXAMPLES]
+    docs = [out[(example.stem, "docx")] for example in EXAMPLES]
     for kind, filter_name in (("lo.docx", "docx:MS Word 2007 XML"), ("lo.html", "html")):
-        folder = work / kind.replace(".", "-")
-        subprocess.run(
-            [program, profile, "--headless", "--convert-to", filter_name, "--outdir", str(folder), *docs],
-            capture_output=True,
-            check=True,
-            timeout=300,
-        )
-        for example in EXAMPLES:
-            out[(example.stem, kind)] = folder / f"{example.stem}.{kind.split('.')[1]}"
+        written = convert(docs, filter_name, work / kind.replace(".", "-"), work / "profile")
+        out.update({(example.stem, kind): path for example, path in zip(EXAMPLES, written, strict=True)})
     with docgen.Converter() as converter:  # docgen's PDF: LibreOffice's, with hanging punctuation off
         for example in EXAMPLES:
             out[(example.stem, "lo.pdf")] = work / f"{example.stem}.pdf"

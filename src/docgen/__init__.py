@@ -26,6 +26,7 @@ from .model import Cell, Report, Section, Tables
 from .outputs.pdf import Converter
 from .outputs.starter import starter
 from .result import Result
+from .reviews import Entry, Review, review
 from .rollups import Rollup, rollup
 from .schema import build_schema
 from .statute import FORMATS
@@ -40,6 +41,7 @@ __all__ = [
     "CellLocation",
     "Converter",
     "DocgenError",
+    "Entry",
     "FileError",
     "InputError",
     "Issue",
@@ -51,6 +53,7 @@ __all__ = [
     "RenderError",
     "Report",
     "Result",
+    "Review",
     "Rollup",
     "Section",
     "Source",
@@ -64,6 +67,7 @@ __all__ = [
     "load",
     "parse",
     "render",
+    "review",
     "rollup",
     "starter",
 ]

@@ -388,6 +388,22 @@ TABLE_C_LEAVES: tuple[tuple[Path, tuple[Node, ...]], ...] = tuple(
     leaf for node in TABLE_C_GROUPS for leaf in node.leaves(TABLE_C_ROOT)
 )
 
+# --- the figures a reader compares across years and bodies ---------------------------------
+# each the sum of its cells, in both formats
+
+HEADLINES: tuple[tuple[Label, tuple[Path, ...]], ...] = (
+    (L("本年新收申请", "applications received"), (("applications", "received", "total"),)),
+    (L("上年结转", "carried in"), (("applications", "carried_in", "total"),)),
+    (L("办理结果总计", "handled"), (("applications", "results", "total", "total"),)),
+    (L("予以公开", "disclosed"), (("applications", "results", "granted", "total"),)),
+    (L("结转下年度", "carried forward"), (("applications", "carried_forward", "total"),)),
+    (L("行政复议", "administrative reviews"), (("appeals", "review", "total"),)),
+    (
+        L("行政诉讼", "lawsuits"),
+        (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total")),
+    ),
+)
+
 # --- rules -----------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {

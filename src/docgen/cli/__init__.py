@@ -6,7 +6,7 @@ that every command module registers itself on.
 
 from __future__ import annotations
 
-from . import batch, extract, fonts, init, render, rollup, schema, templates, validate
+from . import batch, extract, fonts, init, render, review, rollup, schema, templates, validate
 from .common import app
 
 __all__ = ["app"]
@@ -17,6 +17,7 @@ COMMANDS = (
     fonts,
     init,
     render,
+    review,
     rollup,
     schema,
     templates,

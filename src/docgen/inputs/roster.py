@@ -1,0 +1,142 @@
+"""A list of the bodies that owe a report: a text file, a CSV file or a workbook, with names and optional ids.
+
+A text file has one name a line (blank lines and lines starting with # are
+skipped).  A CSV file or a workbook has a header row naming a name column
+(名称, 单位, 机关, 发布机关, name...) and optionally an id column (编号, 代码,
+id...); without a header the first column is the name and a second, if any,
+the id.  Rows sharing an id are one body under its names (a body renamed, or
+signing with and without its city's name).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import FileError, InputError
+from ..issues import Issue, Location
+from ..statute import Label
+from .text import decode
+
+NAME_HEADERS = ("名称", "单位名称", "机关名称", "单位", "机关", "发布机关", "部门", "主体", "name", "body", "issuer")
+ID_HEADERS = ("编号", "代码", "编码", "序号", "统一社会信用代码", "id", "code")
+MAX_BYTES = 16 << 20  # a roster of every body of a province is well under a megabyte
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body that owes a report: its names (the first is the roster's own) and its id, if the roster gives one."""
+
+    names: tuple[str, ...]
+    id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+def read_roster(path: str | Path, *, display: str | None = None) -> tuple[Body, ...]:
+    """The bodies of a roster file, in its order; an unreadable one raises FileError or InputError."""
+    path = Path(path)
+    name = display if display is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _refusal(name, Label(f"名册文件过大（{size} 字节）", f"the roster is too large ({size} bytes)"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FileError.from_os(name, exc) from None
+    suffix = path.suffix.lower()
+    if raw.startswith(b"PK\x03\x04") or suffix == ".xlsx":
+        rows = _workbook_rows(path, name)
+    else:
+        text, _ = decode(raw, name)
+        if suffix == ".csv":
+            rows = [row for row in csv.reader(io.StringIO(text))]
+        else:
+            rows = [[line] for line in text.splitlines() if not line.lstrip().startswith("#")]
+    bodies = _bodies(rows)
+    if not bodies:
+        raise _refusal(name, Label("名册中没有机关名称", "the roster names no body"))
+    return bodies
+
+
+def _refusal(name: str, detail: Label) -> InputError:
+    return InputError(issues=[Issue(location=Location(name), path="", rule="syntax", detail=detail)])
+
+
+def _workbook_rows(path: Path, name: str) -> list[list[str]]:
+    """The first sheet with a name column, as rows of text."""
+    import openpyxl
+
+    from .documents.archive import open_archive
+
+    open_archive(path, name, needs="xl/workbook.xml", what=".xlsx").close()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many kinds for a damaged file
+        raise _refusal(name, Label(f"不是可读的工作簿（{exc}）", f"not a readable workbook ({exc})")) from None
+    try:
+        sheets = [[[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)] for sheet in book]
+    finally:
+        book.close()
+    for rows in sheets:
+        if _header(rows) is not None:
+            return rows
+    return sheets[0] if sheets else []
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _header(rows: Sequence[Sequence[str]]) -> tuple[int, int, int | None] | None:
+    """The header row among the first five, with its name column and id column."""
+    for index, row in enumerate(rows[:5]):
+        cells = [_plain(cell) for cell in row]
+        name = next((i for i, cell in enumerate(cells) if cell in NAME_HEADERS), None)
+        if name is not None:
+            found = next((i for i, cell in enumerate(cells) if cell in ID_HEADERS and i != name), None)
+            return index, name, found
+    return None
+
+
+def _plain(cell: str) -> str:
+    return re.sub(r"\s", "", cell).lower()
+
+
+def _bodies(rows: Sequence[Sequence[str]]) -> tuple[Body, ...]:
+    header = _header(rows)
+    if header is None:
+        start, name_col, id_col = 0, 0, (1 if any(len(row) > 1 and row[1].strip() for row in rows) else None)
+    else:
+        start, name_col, id_col = header[0] + 1, header[1], header[2]
+    named: list[tuple[str, str | None]] = []
+    for row in rows[start:]:
+        name = re.sub(r"\s", "", row[name_col]) if len(row) > name_col else ""
+        ident = row[id_col].strip() if id_col is not None and len(row) > id_col else ""
+        if name:
+            named.append((name, ident or None))
+    return _merged(named)
+
+
+def _merged(named: Iterable[tuple[str, str | None]]) -> tuple[Body, ...]:
+    """Rows in order, those sharing an id as one body; a name listed twice, once."""
+    order: list[str | tuple[str]] = []
+    names: dict[str | tuple[str], list[str]] = {}
+    ids: dict[str | tuple[str], str | None] = {}
+    for name, ident in named:
+        key: str | tuple[str] = ident if ident is not None else (name,)
+        if key not in names:
+            order.append(key)
+            names[key], ids[key] = [], ident
+        if name not in names[key]:
+            names[key].append(name)
+    return tuple(Body(tuple(names[key]), ids[key]) for key in order)
