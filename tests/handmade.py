@@ -17,6 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from docgen.model import Report
@@ -38,6 +41,7 @@ class Variants:
     inline_subheadings: bool = False  # （一）heading。text in one paragraph
     one_other_row: bool = False  # （六）其他处理 as one row, as the 2019 format has it, in a 2021 table
     table_a_2019: bool = False  # the 2019 format's table A in a later year's report
+    wide: str = ""  # a column of table B (自然人) whose header and figures each span two grid columns
 
 
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -60,6 +64,8 @@ def _figure(value: Any, kind: str, variants: Variants) -> str:
 def table_rows(report: Report, grid: Grid, variants: Variants) -> list[Row]:
     """A statute grid filled with a report's figures, as rows of (text, rowspan, colspan)."""
     rows: list[Row] = [[] for _ in range(grid.rows)]
+    # the grid column that spans two, as one real portal page's table B has it (11 columns, not 10)
+    wide = next((c.col for c in grid.cells if variants.wide and c.label and c.label.zh == variants.wide), None)
     for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
         if cell.role == "value":
             given = report.tables.cells.get(cell.path)
@@ -68,7 +74,8 @@ def table_rows(report: Report, grid: Grid, variants: Variants) -> list[Row]:
         else:
             label = cell.label.zh if cell.label else ""
             text = variants.labels.get(label, label)
-        rows[cell.row].append((text, cell.rows, cell.cols))
+        widened = wide is not None and cell.col <= wide < cell.col + cell.cols
+        rows[cell.row].append((text, cell.rows, cell.cols + widened))
     return rows
 
 
@@ -143,9 +150,23 @@ def blocks(report: Report, variants: Variants | None = None) -> list[tuple[str, 
     return out
 
 
-def word_file(parts: list[tuple[str, Any]]) -> bytes:
-    """A plain Word file: paragraphs typed in Normal, headings made bold by hand, bordered tables."""
+def word_file(parts: list[tuple[str, Any]], *, page_numbers: bool = False) -> bytes:
+    """A plain Word file: paragraphs typed in Normal, headings made bold by hand, bordered tables; with
+    ``page_numbers``, "— N —" in every page's footer, as offices number their pages."""
     document = docx.Document()
+    if page_numbers:
+        footer = document.sections[0].footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("— ")
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        number = OxmlElement("w:r")
+        shown = OxmlElement("w:t")
+        shown.text = "1"
+        number.append(shown)
+        field.append(number)
+        footer._p.append(field)
+        footer.add_run(" —")
     for kind, content in parts:
         if kind == "table":
             _word_table(document, content)
@@ -161,19 +182,19 @@ def word_file(parts: list[tuple[str, Any]]) -> bytes:
 
 
 def _word_table(document: Any, rows: list[Row]) -> None:
-    placed = _placed(rows)
+    cells = placed(rows)
     height = len(rows)
-    width = max(col + cols for (_, col, _, cols, _) in placed)
+    width = max(col + cols for (_, col, _, cols, _) in cells)
     table = document.add_table(rows=height, cols=width)
     table.style = "Table Grid"
-    for row, col, rowspan, colspan, text in placed:
+    for row, col, rowspan, colspan, text in cells:
         cell = table.cell(row, col)
         if rowspan > 1 or colspan > 1:
             cell = cell.merge(table.cell(row + rowspan - 1, col + colspan - 1))
         cell.text = text
 
 
-def _placed(rows: list[Row]) -> list[tuple[int, int, int, int, str]]:
+def placed(rows: list[Row]) -> list[tuple[int, int, int, int, str]]:
     """Each cell with the row and column it starts at, as a browser places them."""
     taken: set[tuple[int, int]] = set()
     out = []

@@ -24,7 +24,7 @@ from docgen.statute import CELLS
 from docgen.testing import document_texts
 
 from .conftest import EXAMPLES, ROOT, warnings_of
-from .handmade import Variants, blocks, web_page, word_file
+from .handmade import Variants, blocks, placed, web_page, word_file
 from .office import convert
 from .test_rollup import _with_bare_rows
 
@@ -419,3 +419,41 @@ def test_a_folder_gives_a_report_once_though_its_documents_lie_beside_it(tmp_pat
     found, _ = find_reports([tmp_path], documents=True)
     assert [f.path.name for f in found] == ["2024.json", "2024.toml", "other.html"]
     assert [f.path.name for f in find_reports([tmp_path])[0]] == ["2024.json", "2024.toml"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_a_table_b_eleven_columns_wide_reads_by_its_labels(tmp_path: Path, kind: str) -> None:
+    """One real page's table B has a header cell over two grid columns, and its figures under it likewise:
+    11 columns, not 10.  Labels, not positions, place the figures."""
+    wanted = docgen.check(QINGSHAN).require()
+    parts = blocks(wanted, Variants(wide="自然人"))
+    table_b = next(content for kind_, content in parts if kind_ == "table" and "申请人情况" in str(content))
+    assert max(col + cols for _, col, _, cols, _ in placed(table_b)) == 11
+    path = tmp_path / f"wide.{kind}"
+    path.write_bytes(word_file(parts) if kind == "docx" else web_page(parts))
+    source = docgen.extract(path)
+    assert source.issues == ()
+    same_report(docgen.check(source).require(), wanted)
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: the PDF cannot be made")
+def test_a_typed_report_printed_to_pdf_reads_back_though_its_tables_break_across_pages(tmp_path: Path) -> None:
+    """A plain Word file (11 pt, page numbers in the footer) printed to PDF by LibreOffice: table B runs over
+    several pages, a row broken by a page with the rest of its label on the next, the page number between
+    rows, header cells wrapped over lines.  Figures and text come back, nothing assumed."""
+    import pdfplumber
+
+    wanted = docgen.check(QINGSHAN).require()
+    typed = tmp_path / "typed.docx"
+    typed.write_bytes(word_file(blocks(wanted), page_numbers=True))
+    pdf = convert([typed], "pdf", tmp_path, tmp_path / "profile")[0]
+    with pdfplumber.open(pdf) as opened:  # labels wrap inside their cells: compare without the breaks
+        texts = [
+            "".join((c or "") for t in page.extract_tables() for r in t for c in r).replace("\n", "")
+            for page in opened.pages
+        ]
+    pages = [n for n, text in enumerate(texts) if any(label in text for label in ("不予公开", "不予处理", "其他处理"))]
+    assert len(pages) >= 2, "table B should break across pages for this test to mean anything"
+    source = docgen.extract(pdf)
+    assert [issue.format() for issue in source.issues] == []
+    same_report(docgen.check(source).require(), wanted)

@@ -11,6 +11,7 @@ made whole again.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -32,6 +33,9 @@ SECONDS = 120  # the whole file; the worker also stops at ten seconds a page
 _FOOTER = re.compile(r"^[\s\-—–－─·•]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*共?\s*\d+\s*页?)?[\s\-—–－─·•]*$")
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])")
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+_ENDS = ("。", "；", "：", "！", "？", ";", ":", "!", "?")
+# how a label of tables A, B and C starts: 1. / 1、 / （一） / 一、
+_LABEL_START = re.compile(r"^\s*(?:\d+\s*[.、．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*、)")
 
 _WORKER_SAYS = {
     "missing": Label(
@@ -85,6 +89,7 @@ def document(name: str, pages: Sequence[dict[str, Any]]) -> Document:
     """A document from the worker's pages: each page's lines and tables, top to bottom."""
     left = _mode([round(line["x0"]) for page in pages for line in page["lines"]])
     right = _mode([round(line["x1"]) for page in pages for line in page["lines"] if line["x1"] > left + 200])
+    pitch = _pitch(pages)
     blocks: list[Block] = []
     text: list[str] = []  # the paragraph being read
     last: dict[str, Any] | None = None  # its last line
@@ -107,7 +112,7 @@ def document(name: str, pages: Sequence[dict[str, Any]]) -> Document:
                 if open_table is not None:
                     blocks.append(_grid(open_table))
                     open_table = None
-                if last is not None and _starts_paragraph(item, last, left, right):
+                if last is not None and _starts_paragraph(item, last, left, right, pitch):
                     flush()
                 text.append(_joint(text, item["text"]))
                 last = item
@@ -135,13 +140,31 @@ def _mode(values: list[int]) -> float:
     return float(Counter(values).most_common(1)[0][0]) if values else 0.0
 
 
-def _starts_paragraph(line: dict[str, Any], last: dict[str, Any], left: float, right: float) -> bool:
+def _pitch(pages: Sequence[dict[str, Any]]) -> dict[float, float]:
+    """The usual distance from one line to the next, by font size: a larger gap is space between paragraphs."""
+    distances: dict[float, list[int]] = {}
+    for page in pages:
+        lines = page["lines"]
+        for upper, lower in itertools.pairwise(lines):
+            if upper["size"] == lower["size"] and lower["top"] > upper["top"]:
+                distances.setdefault(upper["size"], []).append(round(lower["top"] - upper["top"]))
+    return {size: _mode(found) for size, found in distances.items()}
+
+
+def _starts_paragraph(
+    line: dict[str, Any], last: dict[str, Any], left: float, right: float, pitch: dict[float, float]
+) -> bool:
+    """Whether ``line`` opens a paragraph: indented, after a short line or a heading, in another size, after
+    more space than lines have between them, or numbered （一） after a sentence's end."""
     size = float(line["size"] or 12)
     indented = float(line["x0"]) > left + size * 0.8
     short = float(last["x1"]) < right - size * 1.5
     heading = bool(_HEADING.match(str(last["text"]).strip())) and float(last["x1"]) < right - size
     larger = abs(float(line["size"]) - float(last["size"])) > 1
-    return indented or short or heading or larger
+    usual = pitch.get(line["size"], 0.0)
+    spaced = usual > 0 and float(line["top"]) - float(last["top"]) > usual * 1.3
+    numbered = bool(_HEADING.match(str(line["text"]).strip())) and str(last["text"]).rstrip().endswith(_ENDS)
+    return indented or short or heading or larger or spaced or numbered
 
 
 def _joint(text: list[str], line: str) -> str:
@@ -157,16 +180,31 @@ def _paragraph(text: str, last: dict[str, Any] | None) -> Paragraph:
 
 
 def _continued(above: list[list[Any]], below: list[list[Any]]) -> list[list[Any]]:
-    """A table's cells and those of its part on the next page (already placed under it): a label merged
-    down across the break, left blank in the second part, taken back into the label above."""
+    """A table's cells and those of its part on the next page (already placed under it).
+
+    Two things a page break does to a table are undone: a label merged down
+    across the break is left blank at the top of the second part, and a row
+    split by the break goes on at the top of the second part with the rest
+    of its labels' words and no figures.  Both are taken back into the cells
+    above."""
     bottom = max(cell[3] for cell in above)
     top = min(cell[1] for cell in below)
     shift = bottom - top
     moved = [[c[0], c[1] + shift, c[2], c[3] + shift, c[4]] for c in below]
-    for cell in [c for c in moved if abs(c[1] - bottom) < 1 and not c[4].strip()]:
+    first = [c for c in moved if abs(c[1] - bottom) < 1]
+    split_row = any(c[4].strip() for c in first) and all(
+        not figure_like(c[4]) and not _LABEL_START.match(c[4]) for c in first if c[4].strip()
+    )
+    for cell in first:
+        if cell[4].strip() and not split_row:
+            continue
         over = [c for c in above if abs(c[3] - bottom) < 1 and abs(c[0] - cell[0]) < 2 and abs(c[2] - cell[2]) < 2]
-        if over and over[0][4].strip() and not figure_like(over[0][4]):
+        if over and (over[0][4].strip() or split_row) and not figure_like(over[0][4]):
+            over[0][4] += cell[4]
             over[0][3] = cell[3]
+            moved.remove(cell)
+        elif over and split_row and not cell[4].strip():
+            over[0][3] = cell[3]  # a figure's cell of the split row: blank under the break
             moved.remove(cell)
     return above + moved
 

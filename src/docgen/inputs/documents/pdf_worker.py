@@ -59,11 +59,18 @@ def _tables(page: Any) -> tuple[list[dict[str, Any]], list[tuple[float, float, f
 
 
 def _lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
-    outside = page
-    for box in boxes:
-        outside = outside.outside_bbox(box)
+    """The text lines outside the tables.  A character belongs to a table when its centre is inside it: a
+    Chinese font's glyph box reaches above the line, so the heading right under a table would overlap the
+    table's box, and pdfplumber's outside_bbox would drop it."""
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
     out = []
-    for line in outside.extract_text_lines(return_chars=True, x_tolerance_ratio=0.5):
+    for line in page.filter(outside).extract_text_lines(return_chars=True, x_tolerance_ratio=0.5):
         chars = line.get("chars") or []
         size = max((c.get("size", 0) for c in chars), default=0)
         out.append({"text": line["text"], "x0": line["x0"], "x1": line["x1"], "top": line["top"], "size": size})
