@@ -42,6 +42,7 @@ class Variants:
     one_other_row: bool = False  # （六）其他处理 as one row, as the 2019 format has it, in a 2021 table
     table_a_2019: bool = False  # the 2019 format's table A in a later year's report
     wide: str = ""  # a column of table B (自然人) whose header and figures each span two grid columns
+    continued: str = ""  # a row label of table B ((五)不予处理) where it goes on as a 续表, without headings
 
 
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -117,6 +118,16 @@ def _table_a_2019(report: Report, variants: Variants) -> list[Row]:
     return rows
 
 
+def _split(rows: list[Row], label: str) -> tuple[list[Row], list[Row]]:
+    """A table cut before the row whose label is ``label``: a label merged down over the cut ends at it, and
+    the rows below lose it, as a 续表 typed on its own does."""
+    at = next(r for r, row in enumerate(rows) if any(text == label for text, _, _ in row))
+    upper: list[Row] = []
+    for r, row in enumerate(rows[:at]):
+        upper.append([(text, min(rowspan, at - r), colspan) for text, rowspan, colspan in row])
+    return upper, [list(row) for row in rows[at:]]
+
+
 def blocks(report: Report, variants: Variants | None = None) -> list[tuple[str, Any]]:
     """The report as paragraphs ("p", text) and tables ("table", rows), top to bottom."""
     variants = variants or Variants()
@@ -139,9 +150,13 @@ def blocks(report: Report, variants: Variants | None = None) -> list[tuple[str, 
             out.append(("table", _table_a_2019(report, variants)))
         elif index in (1, 2, 3):
             rows = table_rows(report, grids[index - 1], variants)
-            out.append(
-                ("table", _one_other_row(report, rows, variants) if variants.one_other_row and index == 2 else rows)
-            )
+            if variants.one_other_row and index == 2:
+                rows = _one_other_row(report, rows, variants)
+            if variants.continued and index == 2:
+                upper, lower = _split(rows, variants.continued)
+                out += [("table", upper), ("p", "（续表）"), ("table", lower)]
+            else:
+                out.append(("table", rows))
         elif index == 4:
             out += [("p", text) for text in report.problems]
         else:

@@ -457,3 +457,34 @@ def test_a_typed_report_printed_to_pdf_reads_back_though_its_tables_break_across
     source = docgen.extract(pdf)
     assert [issue.format() for issue in source.issues] == []
     same_report(docgen.check(source).require(), wanted)
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_a_table_b_going_on_as_a_continued_table_reads_whole(tmp_path: Path, kind: str) -> None:
+    """Table B cut before （五）不予处理 and typed on as a 续表 with no headings and no 三、本年度办理结果 column:
+    the rows below are read under the headings above."""
+    wanted = docgen.check(QINGSHAN).require()
+    parts = blocks(wanted, Variants(continued="（五）不予处理"))
+    assert sum(kind_ == "table" for kind_, _ in parts) == 4
+    path = tmp_path / f"continued.{kind}"
+    path.write_bytes(word_file(parts) if kind == "docx" else web_page(parts))
+    source = docgen.extract(path)
+    assert source.issues == ()
+    same_report(docgen.check(source).require(), wanted)
+
+
+def test_fees_in_a_column_headed_in_yuan_are_read_as_ten_thousands(tmp_path: Path) -> None:
+    """本年收费金额（单位：元） over 188710: the report holds 18.871 万元, and says it converted."""
+    wanted = docgen.check(QINGSHAN).require()
+    parts = blocks(wanted, Variants(labels={"本年收费金额（单位：万元）": "本年收费金额（单位：元）"}))
+    in_yuan = [
+        (kind, [[("188710" if text == "18.8710" else text, rs, cs) for text, rs, cs in row] for row in content])
+        if kind == "table"
+        else (kind, content)
+        for kind, content in parts
+    ]
+    path = tmp_path / "yuan.html"
+    path.write_bytes(web_page(in_yuan))
+    source = docgen.extract(path)
+    assert source.data["proactive"]["fees"] == Decimal("18.871")
+    assert any("以元为单位：“188710”按 18.871 万元读取" in line for line in _said(source))

@@ -40,6 +40,7 @@ class Table:
     cells: tuple[Cell, ...]
     rows: int
     cols: int
+    continued: bool = False  # the rows of a table above it, without headings (a 续表)
 
     def grid(self) -> list[list[Cell | None]]:
         """Every position of the grid and the cell covering it (a merged cell at each of its positions)."""

@@ -158,7 +158,10 @@ def _starts_paragraph(
     more space than lines have between them, or numbered （一） after a sentence's end."""
     size = float(line["size"] or 12)
     indented = float(line["x0"]) > left + size * 0.8
-    short = float(last["x1"]) < right - size * 1.5
+    # a line ending short ends its paragraph; one ending a little short without a full stop was only broken
+    # early (a number or a closing mark does not start a line)
+    ended = str(last["text"]).rstrip().endswith(_ENDS)
+    short = float(last["x1"]) < right - size * (1.5 if ended else 4)
     heading = bool(_HEADING.match(str(last["text"]).strip())) and float(last["x1"]) < right - size
     larger = abs(float(line["size"]) - float(last["size"])) > 1
     usual = pitch.get(line["size"], 0.0)

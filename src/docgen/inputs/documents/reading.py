@@ -41,6 +41,8 @@ from .model import Cell, Document, Paragraph, Table
 SAME = 1.0  # a label read without a word: the official one, once spaces and full-width forms are set aside
 LIKE = 0.5  # one less like it than this is not the official one
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．,，]")
+_IN_YUAN = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?元\s*[)）]")  # a money column in 元, not 万元
+_CONTINUED = re.compile(r"[(（]?(?:续表|表[一二三ABC]?[(（]?续[)）]?)[)）]?")  # the line over a 续表
 _SUB_NUMBER = re.compile(r"^[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _CN_DATE = re.compile(
@@ -335,14 +337,65 @@ def table_kind(table: Table) -> str | None:
     return best if hits[best] else None
 
 
+def continuation(above: Table, part: Table) -> Table:
+    """A table's continuation (续表: its further rows without its headings) lined up with the part above.
+
+    A row of a 续表 has lost the labels merged down over the cut (三、本年度办理结果), so its labels cover
+    fewer columns on the left; each row is moved right until its figures stand where the figures above do.
+    """
+    above_grid, part_grid = above.grid(), part.grid()
+    widths = [_label_width(row) for row in above_grid if any(c is not None and figure_like(c.text) for c in row)]
+    first = max(set(widths), key=widths.count) if widths else 0
+    shifts = [max(0, first - _label_width(row)) for row in part_grid]
+    width = max(above.cols, part.cols)
+    cells = []
+    for cell in part.cells:
+        col = cell.col + shifts[cell.row]
+        if col + cell.cols <= width or cell.text.strip():
+            cells.append(Cell(cell.row, col, cell.text, cell.rows, cell.cols))
+    return Table(tuple(cells), part.rows, max([width, *(c.col + c.cols for c in cells)]), continued=True)
+
+
+def _label_width(row: Sequence[Cell | None]) -> int:
+    """How many columns a row's labels cover from the left."""
+    col = 0
+    while col < len(row) and (cell := row[col]) is not None and cell.text.strip() and not figure_like(cell.text):
+        col = cell.col + cell.cols
+    return col
+
+
 def _stacked(tables: Sequence[Table]) -> Table:
     """Tables one under another as one: a table a page break or a writer split in parts."""
     cells: list[Cell] = []
     offset = 0
     for table in tables:
-        cells += [Cell(c.row + offset, c.col, c.text, c.rows, c.cols) for c in table.cells]
+        moved = [Cell(c.row + offset, c.col, c.text, c.rows, c.cols) for c in table.cells]
+        if table.continued:
+            cells = _labels_down(cells, moved, offset)
+        cells += moved
         offset += table.rows
     return Table(tuple(cells), offset, max((t.cols for t in tables), default=0))
+
+
+def _labels_down(above: list[Cell], part: list[Cell], top: int) -> list[Cell]:
+    """The cells above a continuation, each label of their last row that has nothing under it at the top of
+    the continuation reaching down over those rows (三、本年度办理结果 over the rows of its 续表)."""
+    taken = {
+        (r, c)
+        for cell in part
+        for r in range(cell.row, cell.row + cell.rows)
+        for c in range(cell.col, cell.col + cell.cols)
+    }
+    bottom = max((r for r in (cell.row + cell.rows for cell in part)), default=top)
+    out = []
+    for cell in above:
+        if cell.row + cell.rows == top and cell.text.strip() and not figure_like(cell.text):
+            reach = top
+            while reach < bottom and not any((reach, c) in taken for c in range(cell.col, cell.col + cell.cols)):
+                reach += 1
+            cell = Cell(cell.row, cell.col, cell.text, cell.rows + reach - top, cell.cols)
+        out.append(cell)
+    return out
 
 
 # --- figures -----------------------------------------------------------------------------------------
@@ -508,10 +561,14 @@ def read_report(document: Document) -> Source:
 def _tables(document: Document, reading: _Reading) -> None:
     """Tables A, B and C read into the report, in the format they are written in."""
     by_kind: dict[str, list[Table]] = {}
+    last: str | None = None
     for table in document.tables():
         kind = table_kind(table)
+        if kind is None and last is not None and not any(figure_like(c.text) for c in table.cells[:1]):
+            kind, table = last, continuation(by_kind[last][-1], table)  # a 续表: the rows, no headings
         if kind is not None:
             by_kind.setdefault(kind, []).append(table)
+        last = kind
     stacked = {kind: _stacked(tables) for kind, tables in by_kind.items()}
     matches = {
         fmt_name: {kind: match_table(table, GRIDS[fmt_name]["ABC".index(kind)]) for kind, table in stacked.items()}
@@ -569,7 +626,14 @@ def _read_table(
 
     for match in found:
         place = TableLocation(name, kind, match.cell.row + 1, match.cell.col + 1)
-        value, assumed = read_figure(match.cell.text, CELLS[fmt_name][match.path].kind)
+        kind_of_cell = CELLS[fmt_name][match.path].kind
+        value, assumed = read_figure(match.cell.text, kind_of_cell)
+        if kind_of_cell == "money" and assumed is None and value is not None and _IN_YUAN.search(match.found_column):
+            value = (Decimal(value) / 10000).normalize()  # the column says 元; the report holds 万元
+            assumed = Label(
+                f"列“{match.found_column}”以元为单位：“{match.cell.text.strip()}”按 {value} 万元读取",
+                f"column “{match.found_column}” is in yuan: “{match.cell.text.strip()}” read as {value} (10,000 yuan)",
+            )
         if assumed is not None and _blank_mark(match.cell.text):
             marks.append((place, match.cell.text.strip()))
         elif assumed is not None:
@@ -667,7 +731,11 @@ def _texts(parts: _Parts, reading: _Reading) -> None:
         if index in parts.sections:
             reading.put((key, "text"), _joined(paragraphs))
     for index in (1, 2, 3):
-        words = [b for b in parts.sections.get(index, []) if isinstance(b, Paragraph) and b.text.strip()]
+        words = [
+            b
+            for b in parts.sections.get(index, [])
+            if isinstance(b, Paragraph) and b.text.strip() and not _CONTINUED.fullmatch(norm(b.text))
+        ]
         if words:
             heading = SECTIONS[index][1].zh
             reading.assumed(
