@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -104,15 +105,14 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_the_county_has_twenty_reports_and_twenty_two_bodies(county: dict[str, Path]) -> None:
-    done = review([county["reports"] / sub for sub in ("townships", "mistakes", "published")] + [county["reports"]])
+    done = review([county["reports"]])  # its subfolders too
     assert len(done.entries) == 20
     assert len(read_roster(county["roster"])) == 22
 
 
 @pytest.fixture(scope="module")
 def reviewed(county: dict[str, Path]) -> docgen.Review:
-    folders = [county["reports"] / sub for sub in ("townships", "mistakes", "published")] + [county["reports"]]
-    return review(folders, roster=county["roster"], previous=county["last"])
+    return review([county["reports"]], roster=county["roster"], previous=county["last"])
 
 
 def test_the_two_bodies_with_no_report_are_listed(reviewed: docgen.Review) -> None:
@@ -167,10 +167,80 @@ def test_last_years_figures_are_set_beside_this_years(reviewed: docgen.Review) -
 
 def test_names_pair_with_and_without_their_city() -> None:
     assert name_forms("江苏省淮安市洪泽区人民政府")[-1] == "洪泽区人民政府"
+    assert pair_name("苏州市吴江区人民政府", ["吴江区人民政府"]) == 0  # a city whose name holds 州
+    assert name_forms("延边朝鲜族自治州敦化市人民政府")[-1] == "敦化市人民政府"
+    assert pair_name("金殿镇人民政府", ["青山县金殿镇人民政府"]) == 0  # a township signing with its county
+    assert name_forms("青山县自然资源局") == ("青山县自然资源局",)  # a county's department keeps its county
     assert pair_name("洪泽区人民政府", ["淮安市人民政府", "淮安市洪泽区人民政府"]) == 1
     assert pair_name("淮安市人民政府", ["扬州市人民政府"]) is None  # a city's own government keeps its name
     assert pair_name("青山县市场监督管理局", ["白云县市场监督管理局"]) is None  # 市场 is not a city
     assert pair_name("城关镇人民政府", ["甲市城关镇人民政府", "乙市城关镇人民政府"]) is None  # which one?
+
+
+def test_a_roster_headed_otherwise_or_not_at_all_is_read_by_its_names(tmp_path: Path) -> None:
+    """序号 counts rows and is no id; 部门名称 names the column; without a header the Chinese column is the names."""
+    headed = tmp_path / "headed.csv"
+    headed.write_text("序号,部门名称\n1,白云乡人民政府\n2,北坪乡人民政府\n", encoding="utf-8")
+    assert [(b.name, b.id) for b in read_roster(headed)] == [("白云乡人民政府", None), ("北坪乡人民政府", None)]
+    bare = tmp_path / "bare.csv"
+    bare.write_text("1,白云乡人民政府\n2,北坪乡人民政府\n", encoding="utf-8")
+    assert [b.name for b in read_roster(bare)] == ["白云乡人民政府", "北坪乡人民政府"]
+
+
+def test_ids_keep_their_zeros_and_match_a_file_name(tmp_path: Path) -> None:
+    """An id typed 0005 in a workbook is the number 5 shown with the format 0000: 0005-东风镇.json is its."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "单位名称"])
+    sheet.append([5, "东风镇人民政府"])
+    sheet["A2"].number_format = "0000"
+    book.save(tmp_path / "roster.xlsx")
+    assert read_roster(tmp_path / "roster.xlsx")[0].id == "0005"
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    data = _data(EXAMPLES / "county" / "baiyun.toml") | {"issuer": "东风镇政府"}  # not the roster's name
+    _write_json(folder / "0005-东风镇.json", data)
+    done = review([folder], roster=tmp_path / "roster.xlsx")
+    assert done.missing == () and done.entries[0].listed_as == "东风镇人民政府"
+
+
+def test_a_damaged_roster_is_one_message(county: dict[str, Path], tmp_path: Path) -> None:
+    """A workbook whose sheet's XML is cut short inside a sound archive: one message, exit 1, no traceback."""
+    good, broken = tmp_path / "good.xlsx", tmp_path / "roster.xlsx"
+    openpyxl.Workbook().save(good)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    result = CliRunner().invoke(app, ["review", str(county["reports"]), "--roster", str(broken)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip().startswith(f"{broken}: [syntax]") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_two_reports_of_one_body_are_pointed_out(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "qingshan-natural-resources-2024.toml", tmp_path / "qingshan.toml")
+    (tmp_path / "final").mkdir()
+    (tmp_path / "final" / "qingshan-final.docx").write_bytes(
+        docgen.render(docgen.check(EXAMPLES / "qingshan-natural-resources-2024.toml").require())
+    )
+    entries = review([tmp_path]).entries
+    assert len(entries) == 2
+    assert all(any("同一机关本年还有报告" in note.zh for note in entry.notes) for entry in entries)
+
+
+def test_a_formula_in_a_report_is_text_in_the_workbook(tmp_path: Path) -> None:
+    """An issuer typed =HYPERLINK(...) stays words in the review's workbook; LibreOffice shows it as typed."""
+    data = _data(EXAMPLES / "qingshan-natural-resources-2024.toml") | {"issuer": "=SUM(1,2)"}
+    _write_json(tmp_path / "evil.json", data)
+    target = tmp_path / "review.xlsx"
+    CliRunner().invoke(app, ["review", str(tmp_path / "evil.json"), "-o", str(target)])
+    cell = openpyxl.load_workbook(target).worksheets[0]["A2"]
+    assert (cell.value, cell.data_type) == ("=SUM(1,2)", "s")
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the workbook is read by openpyxl alone")
+    written = convert([target], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path, tmp_path / "profile")[0]
+    assert list(csv.reader(io.StringIO(written.read_text(encoding="utf-8"))))[1][0] == "=SUM(1,2)"
 
 
 @pytest.mark.parametrize("kind", ["txt", "csv", "xlsx"])
@@ -199,9 +269,7 @@ def test_a_roster_is_a_text_file_a_csv_file_or_a_workbook(tmp_path: Path, kind: 
 
 
 def _invoke(county: dict[str, Path], *args: str) -> Any:
-    reports = county["reports"]
-    folders = [str(reports / sub) for sub in ("townships", "mistakes", "published")] + [str(reports)]
-    return CliRunner().invoke(app, ["review", *folders, "--roster", str(county["roster"]), *args])
+    return CliRunner().invoke(app, ["review", str(county["reports"]), "--roster", str(county["roster"]), *args])
 
 
 def test_the_command_prints_the_review_and_exits_1(county: dict[str, Path]) -> None:
@@ -230,20 +298,13 @@ def test_the_workbook_has_a_row_per_report_and_per_missing_body(county: dict[str
     bodies = list(book.worksheets[0].iter_rows(values_only=True))
     assert len(bodies) == 1 + 20 + 2 and [row[0] for row in bodies[-2:]] == MISSING
     problems = list(book.worksheets[1].iter_rows(values_only=True))
-    total = sum(
-        len(entry.issues) for entry in review([str(p) for p in _sources(county)], roster=county["roster"]).entries
-    )
+    total = sum(len(entry.issues) for entry in review([county["reports"]], roster=county["roster"]).entries)
     assert len(problems) == 1 + total
     if soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed: the workbook is read by openpyxl alone")
     written = convert([target], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path, tmp_path / "profile")[0]
     rows = list(csv.reader(io.StringIO(written.read_text(encoding="utf-8"))))
     assert [row[0] for row in rows[-2:]] == MISSING and len(rows) == 23
-
-
-def _sources(county: dict[str, Path]) -> list[Path]:
-    reports = county["reports"]
-    return [reports / sub for sub in ("townships", "mistakes", "published")] + [reports]
 
 
 # --- the page, in a real browser --------------------------------------------------------------------------

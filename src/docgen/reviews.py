@@ -28,8 +28,9 @@ from .statute import HEADLINES, Label
 
 Status = Literal["ok", "warnings", "errors", "unreadable"]
 
-# a leading province, region, city or prefecture name: 江苏省, 广西壮族自治区, 淮安市, 延边朝鲜族自治州
-_DIVISION = re.compile(r"^[^\s省市州盟]{2,10}?(?:省|自治区|市|自治州|州|盟|地区)")
+# a leading province, region, city, prefecture or county name: 江苏省, 广西壮族自治区, 苏州市, 延边朝鲜族自治州,
+# 青山县 (of 青山县金殿镇人民政府)
+_DIVISION = re.compile(r"^[^\s省市盟县旗]{2,10}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗)")
 # what is left must itself start with a place: 洪泽区人民政府, not 场监督管理局 (of 青山县市场监督管理局)
 _PLACE = re.compile(r"^[^\s]{2,10}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道)")
 _SEPARATOR = re.compile(r"[^0-9A-Za-z]")
@@ -107,13 +108,14 @@ def pair_name(name: str, candidates: Sequence[str]) -> int | None:
 
 
 def _by_id(stem: str, bodies: Sequence[Body]) -> int | None:
-    """The body whose id the file's name starts with (0107-金殿镇.docx, 0107.pdf)."""
-    found = [
-        i
-        for i, body in enumerate(bodies)
-        if body.id and stem.startswith(body.id) and (len(stem) == len(body.id) or _SEPARATOR.match(stem[len(body.id)]))
-    ]
+    """The body whose id the file's name starts with (0107-金殿镇.docx, 0107.pdf; 107 and 0107 are one id)."""
+    lead = _SEPARATOR.split(stem, 1)[0]
+    found = [i for i, body in enumerate(bodies) if body.id and _same_id(lead, body.id)]
     return found[0] if len(found) == 1 else None
+
+
+def _same_id(a: str, b: str) -> bool:
+    return a == b or (a.isdigit() and b.isdigit() and int(a) == int(b))
 
 
 def _body_of(name: str, stem: str, bodies: Sequence[Body]) -> int | None:
@@ -191,15 +193,31 @@ def review(
     if previous is not None and not Path(previous).is_dir():
         raise FileError(path=str(previous), reason=Label("不是文件夹", "not a folder"))
     last = _last_year(previous, bodies or ()) if previous is not None else _Last()
-    found, absent = find_reports(sources, defaults=defaults, documents=True)
+    found, absent = find_reports(sources, defaults=defaults, documents=True, recursive=True)
     entries: list[Entry] = []
     for item in found:
         entries.append(_entry(item, bodies, last, overview_limit))
         if progress is not None:
             progress(entries[-1], len(entries), len(found))
+    entries = _twice(entries)
     reported = {entry.listed_as for entry in entries}
     missing = tuple(body for body in bodies or () if body.name not in reported)
     return Review(tuple(entries), missing, bodies, tuple(map(str, absent)))
+
+
+def _twice(entries: list[Entry]) -> list[Entry]:
+    """Each entry of a body that has more than one report this year, with a note naming the others."""
+    by_body: dict[tuple[str, int | None], list[int]] = {}
+    for index, entry in enumerate(entries):
+        if entry.status != "unreadable":
+            by_body.setdefault((entry.listed_as or entry.body, entry.year), []).append(index)
+    out = list(entries)
+    for same in (indexes for indexes in by_body.values() if len(indexes) > 1):
+        for index in same:
+            others = "、".join(entries[i].source for i in same if i != index)
+            note = Label(f"同一机关本年还有报告：{others}", f"the same body has another report this year: {others}")
+            out[index] = replace(out[index], notes=(*out[index].notes, note))
+    return out
 
 
 def _entry(item: Found, roster: Sequence[Body] | None, last: _Last, overview_limit: int | None) -> Entry:

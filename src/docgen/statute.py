@@ -146,6 +146,7 @@ DEADLINE_GOVERNMENT = (3, 31)
 DEADLINE_BASIS = L("《政府信息公开条例》第五十条", "Article 50 of the Regulations on Open Government Information")
 # 《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）: 六 of a 2021-format report says what was charged
 FEES_WORD = "信息处理费"
+FEES_MENTION = "处理费"  # what a 六 that speaks of them says: 信息处理费, 信息公开处理费
 
 META: dict[str, Label] = {
     "format": L("报告格式", "report format"),

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from ..issues import Issue
 from ..model import NOTHING_TO_REPORT, narrative_texts, parse_date, section_prose
 from ..narrative import HINT_ISSUER, HINTS
-from ..statute import DEADLINE_DEPARTMENT, DEADLINE_GOVERNMENT, FEES_WORD, Label
+from ..statute import DEADLINE_DEPARTMENT, DEADLINE_GOVERNMENT, FEES_MENTION, FEES_WORD, Label
 from .context import Checking
 from .plausibility import TOWNSHIP
 
@@ -114,7 +114,7 @@ def _empty_problems(check: Checking, text: str) -> Iterator[Issue]:
 
 
 def _fees(check: Checking, text: str) -> Iterator[Issue]:
-    if check.tables.format.name == "2021" and FEES_WORD not in text:
+    if check.tables.format.name == "2021" and FEES_MENTION not in text:
         detail = Label(
             f"没有说明{FEES_WORD}的收取情况（未收取的也应写明“本年度未收取{FEES_WORD}”）",
             f"does not say whether processing fees ({FEES_WORD}) were charged (say so even if none were)",

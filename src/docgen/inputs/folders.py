@@ -77,6 +77,7 @@ def find_reports(
     defaults: str | Path | None = None,
     exclude: Sequence[str | Path] = (),
     documents: bool = False,
+    recursive: bool = False,
 ) -> tuple[list[Found], list[Path]]:
     """The report files of ``sources``, in order, and the sources that do not exist.
 
@@ -92,7 +93,8 @@ def find_reports(
     .html); of the files in one folder that share a name but for the suffix
     (2024.toml and the 2024.docx and 2024.pdf made from it) a report file is
     taken before a document, and a .docx before a web page before a PDF: one
-    report, read from its source.
+    report, read from its source.  With ``recursive``, a folder gives those of
+    its subfolders too (not hidden ones), each folder's after its own files.
     """
     if defaults is not None and not Path(defaults).is_file():
         raise FileError(path=str(defaults), reason=NO_SUCH_SOURCE)
@@ -102,8 +104,10 @@ def find_reports(
     seen = {Path(path).resolve() for path in exclude}
     for source in map(Path, sources):
         if source.is_dir():
-            paths = [p for p in sorted(source.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()]
-            paths = _with_documents(source, paths) if documents else paths
+            paths = []
+            for folder in _folders(source, recursive):
+                listed = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()]
+                paths += _with_documents(folder, listed) if documents else listed
         elif source.exists():
             paths = [source]
         else:
@@ -114,6 +118,14 @@ def find_reports(
                 seen.add(key)
                 found += _rows(layering.found(path))
     return found, missing
+
+
+def _folders(top: Path, recursive: bool) -> list[Path]:
+    """``top``, and with ``recursive`` every folder under it that is not hidden, in order of their paths."""
+    if not recursive:
+        return [top]
+    under = [p for p in top.rglob("*") if p.is_dir() and not any(s.startswith(".") for s in p.relative_to(top).parts)]
+    return [top, *sorted(under)]
 
 
 def _with_documents(folder: Path, reports: list[Path]) -> list[Path]:

@@ -23,8 +23,11 @@ from ..issues import Issue, Location
 from ..statute import Label
 from .text import decode
 
-NAME_HEADERS = ("名称", "单位名称", "机关名称", "单位", "机关", "发布机关", "部门", "主体", "name", "body", "issuer")
-ID_HEADERS = ("编号", "代码", "编码", "序号", "统一社会信用代码", "id", "code")
+# a header naming the name column: 名称, 单位名称, 部门名称, 单位全称, 报送单位, 发布机关... ; and the id column:
+# 编号, 代码, 机构代码, 统一社会信用代码... (a 序号 only counts the rows, and is no id)
+NAME_HEADER = re.compile(r"^(?:.{0,6}(?:名称|全称|单位|机关|部门|主体)|name|body|issuer|organi[sz]ation)$")
+ID_HEADER = re.compile(r"^(?:.{0,8}(?:编号|代码|编码)|id|code)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_BYTES = 16 << 20  # a roster of every body of a province is well under a megabyte
 
 
@@ -79,21 +82,26 @@ def _workbook_rows(path: Path, name: str) -> list[list[str]]:
     open_archive(path, name, needs="xl/workbook.xml", what=".xlsx").close()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many kinds for a damaged file
+        try:
+            sheets = [[[_text(cell) for cell in row] for row in sheet.iter_rows()] for sheet in book]
+        finally:
+            book.close()
+    except Exception as exc:  # noqa: BLE001 -- openpyxl and the XML parser raise many kinds for a damaged file
         raise _refusal(name, Label(f"不是可读的工作簿（{exc}）", f"not a readable workbook ({exc})")) from None
-    try:
-        sheets = [[[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)] for sheet in book]
-    finally:
-        book.close()
     for rows in sheets:
         if _header(rows) is not None:
             return rows
     return sheets[0] if sheets else []
 
 
-def _text(value: Any) -> str:
+def _text(cell: Any) -> str:
+    """A cell as text; a number shown with leading zeros (format 0000) keeps them, as an id needs."""
+    value = getattr(cell, "value", None)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int):
+        shown = str(getattr(cell, "number_format", "") or "")
+        return str(value).zfill(len(shown)) if shown and set(shown) == {"0"} else str(value)
     return "" if value is None else str(value).strip()
 
 
@@ -101,11 +109,17 @@ def _header(rows: Sequence[Sequence[str]]) -> tuple[int, int, int | None] | None
     """The header row among the first five, with its name column and id column."""
     for index, row in enumerate(rows[:5]):
         cells = [_plain(cell) for cell in row]
-        name = next((i for i, cell in enumerate(cells) if cell in NAME_HEADERS), None)
-        if name is not None:
-            found = next((i for i, cell in enumerate(cells) if cell in ID_HEADERS and i != name), None)
-            return index, name, found
+        ids = [i for i, cell in enumerate(cells) if ID_HEADER.match(cell)]
+        names = [i for i, cell in enumerate(cells) if NAME_HEADER.match(cell) and i not in ids]
+        if names:
+            return index, names[0], ids[0] if ids else None
     return None
+
+
+def _name_column(rows: Sequence[Sequence[str]]) -> int:
+    """Without a header: the column that most often holds Chinese (the names, not a row's number)."""
+    width = max((len(row) for row in rows), default=1)
+    return max(range(width), key=lambda col: sum(len(row) > col and bool(_CJK.search(row[col])) for row in rows))
 
 
 def _plain(cell: str) -> str:
@@ -115,7 +129,7 @@ def _plain(cell: str) -> str:
 def _bodies(rows: Sequence[Sequence[str]]) -> tuple[Body, ...]:
     header = _header(rows)
     if header is None:
-        start, name_col, id_col = 0, 0, (1 if any(len(row) > 1 and row[1].strip() for row in rows) else None)
+        start, name_col, id_col = 0, _name_column(rows), None
     else:
         start, name_col, id_col = header[0] + 1, header[1], header[2]
     named: list[tuple[str, str | None]] = []

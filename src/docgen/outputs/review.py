@@ -173,7 +173,7 @@ _SCRIPT = """
     var q = name.value.trim(), r = rule.value, count = 0;
     rows.forEach(function (row) {
       var rules = row.getAttribute("data-rules").split(" ");
-      var visible = (!q || row.getAttribute("data-body").indexOf(q) >= 0) &&
+      var visible = (!q || row.getAttribute("data-names").indexOf(q) >= 0) &&
         (!r || rules.indexOf(r) >= 0) && (!only.checked || row.getAttribute("data-status") !== "ok");
       row.hidden = !visible;
       if (visible) { count += 1; }
@@ -276,6 +276,7 @@ def review_html(review: Review, lang: Lang = "zh") -> str:
 
 def _row(entry: Entry, lang: Lang) -> str:
     rules = " ".join(sorted({issue.rule for issue in entry.issues}))
+    names = " ".join(dict.fromkeys(name for name in (entry.body, entry.listed_as) if name))
     items = [f'<li class="note">{html.escape(note.text(lang))}</li>' for note in entry.notes]
     for issue in entry.issues:
         section = section_of(issue)
@@ -298,7 +299,8 @@ def _row(entry: Entry, lang: Lang) -> str:
             + "</ul>"
         )
     return (
-        f'<tr class="{entry.status}" data-body="{html.escape(entry.body)}" data-rules="{html.escape(rules)}" '
+        f'<tr class="{entry.status}" data-body="{html.escape(entry.body)}" data-names="{html.escape(names)}" '
+        f'data-rules="{html.escape(rules)}" '
         f'data-status="{entry.status}"><th scope="row">{html.escape(entry.body)}{listed}</th>'
         f'<td class="file">{html.escape(entry.source)}</td>'
         f'<td class="status">{html.escape(STATUS[entry.status].text(lang))}</td>'
@@ -314,6 +316,8 @@ def review_workbook(review: Review, lang: Lang = "zh") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    from .workbook import words
 
     def t(zh: str, en: str) -> str:
         return en if lang == "en" else zh
@@ -353,6 +357,9 @@ def review_workbook(review: Review, lang: Lang = "zh") -> bytes:
                 + [issue.expected, issue.found, issue.message(lang)]
             )
     for sheet in (bodies, problems):
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                words(cell, cell.value)  # a report's text is words, never a formula
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

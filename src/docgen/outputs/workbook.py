@@ -91,6 +91,15 @@ def _cell_value(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+def words(cell: Any, value: Any) -> Any:
+    """``cell`` holding a report's ``value``: text that starts with "=" is words, never a formula to run
+    (an issuer typed "=HYPERLINK(...)" must not become a link in the county's workbook)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _ref(place: Place) -> str:
     return f"{get_column_letter(place.col)}{place.row}"
 
@@ -326,7 +335,10 @@ def _basic(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook
             continue
         cell.protection = _OPEN
         if path == ("title",):
-            cell.value = value if isinstance(value, str) else f'={issuer}&{year}&"年政府信息公开工作年度报告"'
+            if isinstance(value, str):
+                words(cell, value)
+            else:
+                cell.value = f'={issuer}&{year}&"年政府信息公开工作年度报告"'
         elif path == ("date",):
             cell.number_format = "yyyy-mm-dd"
             cell.value = _date(value)
@@ -353,7 +365,7 @@ def _basic(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook
                 formula2="2100",
             )
         elif value is not None:
-            cell.value = value
+            words(cell, value)
     note = sheet.cell(
         len(places) + 3, 2, "标题不改则为“发布机关＋年度＋年政府信息公开工作年度报告”；改写即用所写的标题。"
     )
@@ -388,7 +400,7 @@ def _text(sheet: Worksheet, form: Form, data: Mapping[str, Any], book: Workbook)
         _name(book, path, place)
         value = text_value(data, path)
         if value:
-            cell.value = value
+            words(cell, value)
         sheet.row_dimensions[place.row].height = 20 if path[-1] == "heading" else 90
     _fit_width(sheet)
     _protect(sheet)
@@ -501,12 +513,17 @@ def roster_workbook(
         for index, column in enumerate(columns, start=1):
             path = column.path
             value = text_value(data, path) if path[-1] in ("text", "heading") else lookup(data, path)
-            if path in figures and is_total(path):
+            formula = path in figures and is_total(path)
+            if formula:
                 value = cells[path]
             if value not in (None, "") and not isinstance(value, dict | list):
-                cell = sheet.cell(row, index, _cell_value(value))
+                target = sheet.cell(row, index)
+                if formula:
+                    target.value = _cell_value(value)
+                else:
+                    words(target, _cell_value(value))
                 if isinstance(value, Decimal):  # shown, and read back, with the decimals it was written with
-                    cell.number_format = number_format(_decimals(value))
+                    target.number_format = number_format(_decimals(value))
     if total is not None:  # each figure the sum of its column over the valid reports' rows
         row = last + 1
         status_range = f"${get_column_letter(status_col)}${first}:${get_column_letter(status_col)}${last}"
