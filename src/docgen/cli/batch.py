@@ -26,6 +26,7 @@ from .common import (
     fail,
     handled,
     language,
+    progress_bar,
     say,
 )
 
@@ -121,21 +122,12 @@ def batch_command(
 ) -> None:
     """Check and render many reports into one folder; exit 1 if any was invalid, failed or not done."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..batches import batch
 
     chosen = language(lang)
     errors = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    )
-    task = bar.add_task(Label("生成中", "rendering").text(chosen), total=None)
+    bar, task = progress_bar(errors, Label("生成中", "rendering").text(chosen))
 
     def progress(outcome: Outcome, done: int, total: int) -> None:
         lines = _lines(outcome, done, total, chosen)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -62,6 +62,21 @@ OverviewLimitOption = Annotated[
 PreviousOption = Annotated[
     Path | None, typer.Option("--previous", help="Last year's report, for the carry-over and trend checks.")
 ]
+
+
+def progress_bar(console: Any, description: str) -> tuple[Any, Any]:
+    """A progress bar on ``console`` (rich), gone when done, and its task."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    return bar, bar.add_task(description, total=None)
 
 
 def overview_limit(limit: int) -> int | None:

@@ -11,7 +11,7 @@ import typer
 from ..checks.publication import OVERVIEW_LIMIT
 from ..files import write_atomic
 from ..outputs.review import review_html, review_json, review_text, review_workbook, summary
-from ..reviews import review
+from ..reviews import Entry, review
 from ..statute import Label, Lang
 from .common import (
     INVALID,
@@ -28,6 +28,7 @@ from .common import (
     handled,
     language,
     overview_limit,
+    progress_bar,
     refuse_overwrite,
     say,
 )
@@ -78,10 +79,28 @@ def review_command(
     kind = _kind(output, output_format, chosen)
     if output is not None:
         refuse_overwrite(output, force, chosen)
+    from rich.console import Console
+
+    errors = Console(stderr=True)
+    bar, task = progress_bar(errors, Label("审查中", "reviewing").text(chosen))
+
+    def progress(entry: Entry, count: int, total: int) -> None:
+        bar.update(task, completed=count, total=total)
+
     with handled(chosen):
-        done = review(
-            sources, roster=roster, previous=previous, defaults=defaults, overview_limit=overview_limit(limit)
-        )
+        if errors.is_terminal:  # a county's PDFs take a while; a pipe or a log gets the result alone
+            bar.start()
+        try:
+            done = review(
+                sources,
+                roster=roster,
+                previous=previous,
+                defaults=defaults,
+                overview_limit=overview_limit(limit),
+                progress=progress,
+            )
+        finally:
+            bar.stop()
         if output is None:
             typer.echo(review_json(done, chosen) if kind == "json" else review_text(done, chosen), nl=False)
         else:
