@@ -43,6 +43,7 @@ class Variants:
     table_a_2019: bool = False  # the 2019 format's table A in a later year's report
     wide: str = ""  # a column of table B (自然人) whose header and figures each span two grid columns
     continued: str = ""  # a row label of table B ((五)不予处理) where it goes on as a 续表, without headings
+    continued_headings: bool = False  # and the 续表 repeats the headings over its rows
 
 
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -118,14 +119,16 @@ def _table_a_2019(report: Report, variants: Variants) -> list[Row]:
     return rows
 
 
-def _split(rows: list[Row], label: str) -> tuple[list[Row], list[Row]]:
+def _split(rows: list[Row], label: str, headings: bool) -> tuple[list[Row], list[Row]]:
     """A table cut before the row whose label is ``label``: a label merged down over the cut ends at it, and
-    the rows below lose it, as a 续表 typed on its own does."""
+    the rows below lose it, as a 续表 typed on its own does; with ``headings`` the 续表 repeats the heading
+    rows (those above the first figure)."""
     at = next(r for r, row in enumerate(rows) if any(text == label for text, _, _ in row))
     upper: list[Row] = []
     for r, row in enumerate(rows[:at]):
         upper.append([(text, min(rowspan, at - r), colspan) for text, rowspan, colspan in row])
-    return upper, [list(row) for row in rows[at:]]
+    top = next(r for r, row in enumerate(rows) if any(text.isdigit() for text, _, _ in row))
+    return upper, [list(row) for row in (rows[:top] if headings else []) + rows[at:]]
 
 
 def blocks(report: Report, variants: Variants | None = None) -> list[tuple[str, Any]]:
@@ -153,7 +156,7 @@ def blocks(report: Report, variants: Variants | None = None) -> list[tuple[str, 
             if variants.one_other_row and index == 2:
                 rows = _one_other_row(report, rows, variants)
             if variants.continued and index == 2:
-                upper, lower = _split(rows, variants.continued)
+                upper, lower = _split(rows, variants.continued, variants.continued_headings)
                 out += [("table", upper), ("p", "（续表）"), ("table", lower)]
             else:
                 out.append(("table", rows))

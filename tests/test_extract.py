@@ -459,12 +459,13 @@ def test_a_typed_report_printed_to_pdf_reads_back_though_its_tables_break_across
     same_report(docgen.check(source).require(), wanted)
 
 
+@pytest.mark.parametrize("headings", [False, True], ids=["bare", "headings-repeated"])
 @pytest.mark.parametrize("kind", ["docx", "html"])
-def test_a_table_b_going_on_as_a_continued_table_reads_whole(tmp_path: Path, kind: str) -> None:
-    """Table B cut before （五）不予处理 and typed on as a 续表 with no headings and no 三、本年度办理结果 column:
-    the rows below are read under the headings above."""
+def test_a_table_b_going_on_as_a_continued_table_reads_whole(tmp_path: Path, kind: str, headings: bool) -> None:
+    """Table B cut within （四）无法提供 and typed on as a 续表 without the labels merged over the cut (and with
+    its headings repeated, or not): the rows below are read under the headings above."""
     wanted = docgen.check(QINGSHAN).require()
-    parts = blocks(wanted, Variants(continued="（五）不予处理"))
+    parts = blocks(wanted, Variants(continued="2.没有现成信息需要另行制作", continued_headings=headings))
     assert sum(kind_ == "table" for kind_, _ in parts) == 4
     path = tmp_path / f"continued.{kind}"
     path.write_bytes(word_file(parts) if kind == "docx" else web_page(parts))
@@ -488,3 +489,5 @@ def test_fees_in_a_column_headed_in_yuan_are_read_as_ten_thousands(tmp_path: Pat
     source = docgen.extract(path)
     assert source.data["proactive"]["fees"] == Decimal("18.871")
     assert any("以元为单位：“188710”按 18.871 万元读取" in line for line in _said(source))
+    path.write_bytes(path.read_bytes().replace(b"188710", "18.871万元".encode()))
+    assert docgen.extract(path).data["proactive"]["fees"] == Decimal("18.871")  # the cell's own unit wins

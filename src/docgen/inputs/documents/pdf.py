@@ -34,6 +34,7 @@ _FOOTER = re.compile(r"^[\s\-—–－─·•]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])")
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 _ENDS = ("。", "；", "：", "！", "？", ";", ":", "!", "?")
+_CLOSING = "”’）)」』》】"
 # how a label of tables A, B and C starts: 1. / 1、 / （一） / 一、
 _LABEL_START = re.compile(r"^\s*(?:\d+\s*[.、．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*、)")
 
@@ -160,14 +161,22 @@ def _starts_paragraph(
     indented = float(line["x0"]) > left + size * 0.8
     # a line ending short ends its paragraph; one ending a little short without a full stop was only broken
     # early (a number or a closing mark does not start a line)
-    ended = str(last["text"]).rstrip().endswith(_ENDS)
+    ended = _ended(str(last["text"]))
     short = float(last["x1"]) < right - size * (1.5 if ended else 4)
     heading = bool(_HEADING.match(str(last["text"]).strip())) and float(last["x1"]) < right - size
     larger = abs(float(line["size"]) - float(last["size"])) > 1
     usual = pitch.get(line["size"], 0.0)
     spaced = usual > 0 and float(line["top"]) - float(last["top"]) > usual * 1.3
-    numbered = bool(_HEADING.match(str(line["text"]).strip())) and str(last["text"]).rstrip().endswith(_ENDS)
+    # a numbered line after a sentence's end, or a short one with no stop of its own: a heading （一）主动公开
+    text = str(line["text"]).strip()
+    alone = float(line["x1"]) < right - size * 2 and not _ended(text)
+    numbered = bool(_HEADING.match(text)) and (ended or alone)
     return indented or short or heading or larger or spaced or numbered
+
+
+def _ended(text: str) -> bool:
+    """Whether a line ends a sentence: 。；：！？, closing quotes and brackets after it aside."""
+    return text.rstrip().rstrip(_CLOSING).endswith(_ENDS)
 
 
 def _joint(text: list[str], line: str) -> str:

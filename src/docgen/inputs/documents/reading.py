@@ -337,6 +337,36 @@ def table_kind(table: Table) -> str | None:
     return best if hits[best] else None
 
 
+def _labels_of(kind: str, roles: tuple[str, ...]) -> frozenset[str]:
+    """The words of table ``kind``'s cells of ``roles``, in every format, as :func:`norm` writes them."""
+    index = "ABC".index(kind)
+    return frozenset(
+        norm(cell.label.zh)
+        for grids in GRIDS.values()
+        for cell in grids[index].cells
+        if cell.role in roles and cell.label is not None
+    )
+
+
+def _has_row_labels(table: Table, kind: str) -> bool:
+    """Whether a table nothing names holds a row label of table ``kind`` (as a 续表 of it does)."""
+    rows = _labels_of(kind, ("label",))
+    return any(norm(cell.text) in rows for cell in table.cells)
+
+
+def _without_headings(table: Table, kind: str) -> Table:
+    """A part of a table without the heading rows it repeats from the first part."""
+    headings = _labels_of(kind, ("header", "heading", "note"))
+    grid = table.grid()
+    first = 0
+    while first < len(grid) and all(c is None or not c.text.strip() or norm(c.text) in headings for c in grid[first]):
+        first += 1
+    if first == 0:
+        return table
+    cells = tuple(Cell(c.row - first, c.col, c.text, c.rows, c.cols) for c in table.cells if c.row >= first)
+    return Table(cells, table.rows - first, table.cols, table.continued)
+
+
 def continuation(above: Table, part: Table) -> Table:
     """A table's continuation (续表: its further rows without its headings) lined up with the part above.
 
@@ -564,8 +594,10 @@ def _tables(document: Document, reading: _Reading) -> None:
     last: str | None = None
     for table in document.tables():
         kind = table_kind(table)
-        if kind is None and last is not None and not any(figure_like(c.text) for c in table.cells[:1]):
-            kind, table = last, continuation(by_kind[last][-1], table)  # a 续表: the rows, no headings
+        if kind is None and last is not None and _has_row_labels(table, last):
+            kind, table = last, continuation(by_kind[last][-1], table)  # a 续表: its rows, no headings
+        elif kind in ("B", "C") and by_kind.get(kind):  # a 续表 repeating the headings (table A's are its own)
+            table = continuation(by_kind[kind][-1], _without_headings(table, kind))
         if kind is not None:
             by_kind.setdefault(kind, []).append(table)
         last = kind
@@ -628,7 +660,8 @@ def _read_table(
         place = TableLocation(name, kind, match.cell.row + 1, match.cell.col + 1)
         kind_of_cell = CELLS[fmt_name][match.path].kind
         value, assumed = read_figure(match.cell.text, kind_of_cell)
-        if kind_of_cell == "money" and assumed is None and value is not None and _IN_YUAN.search(match.found_column):
+        in_yuan = kind_of_cell == "money" and _IN_YUAN.search(match.found_column) and "万" not in match.cell.text
+        if in_yuan and assumed is None and isinstance(value, int | Decimal) and value != 0:
             value = (Decimal(value) / 10000).normalize()  # the column says 元; the report holds 万元
             assumed = Label(
                 f"列“{match.found_column}”以元为单位：“{match.cell.text.strip()}”按 {value} 万元读取",
