@@ -171,6 +171,10 @@ def test_names_pair_with_and_without_their_city() -> None:
     assert name_forms("延边朝鲜族自治州敦化市人民政府")[-1] == "敦化市人民政府"
     assert pair_name("金殿镇人民政府", ["青山县金殿镇人民政府"]) == 0  # a township signing with its county
     assert name_forms("青山县自然资源局") == ("青山县自然资源局",)  # a county's department keeps its county
+    # two bodies of the same name in two counties or cities are two bodies
+    assert pair_name("青山县城关镇人民政府", ["白云县城关镇人民政府"]) is None
+    assert pair_name("青山县住房和城乡建设局", ["白云县住房和城乡建设局"]) is None
+    assert pair_name("淮安市高新技术产业开发区管委会", ["扬州市高新技术产业开发区管委会"]) is None
     assert pair_name("洪泽区人民政府", ["淮安市人民政府", "淮安市洪泽区人民政府"]) == 1
     assert pair_name("淮安市人民政府", ["扬州市人民政府"]) is None  # a city's own government keeps its name
     assert pair_name("青山县市场监督管理局", ["白云县市场监督管理局"]) is None  # 市场 is not a city
@@ -185,6 +189,28 @@ def test_a_roster_headed_otherwise_or_not_at_all_is_read_by_its_names(tmp_path: 
     bare = tmp_path / "bare.csv"
     bare.write_text("1,白云乡人民政府\n2,北坪乡人民政府\n", encoding="utf-8")
     assert [b.name for b in read_roster(bare)] == ["白云乡人民政府", "北坪乡人民政府"]
+
+
+def test_roster_headers_with_a_remark_and_semicolons(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text("编号;单位名称（盖章）\n01;金殿镇人民政府\n", encoding="utf-8")
+    assert [(b.name, b.id) for b in read_roster(path)] == [("金殿镇人民政府", "01")]
+
+
+def test_what_is_not_a_report_is_not_read(tmp_path: Path) -> None:
+    """The review's own output (run again into the same file), Office's lock files, macOS's shadow files and a
+    batch's output folder are left alone: a second run reads the same reports as the first."""
+    shutil.copy(EXAMPLES / "qingshan-natural-resources-2024.toml", tmp_path / "qingshan.toml")
+    (tmp_path / "~$qingshan.docx").write_bytes(b"lock")
+    (tmp_path / "._qingshan.docx").write_bytes(b"shadow")
+    batch = CliRunner().invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert batch.exit_code == 0, batch.output
+    for output in ("review.xlsx", "review.json", "review.html"):
+        first = CliRunner().invoke(app, ["review", str(tmp_path), "-o", str(tmp_path / output)])
+        again = CliRunner().invoke(app, ["review", str(tmp_path), "-o", str(tmp_path / output), "--force"])
+        assert first.exit_code == again.exit_code == 0, again.output
+        assert again.stdout.startswith("审查了 1 份报告"), again.stdout
+        (tmp_path / output).unlink()
 
 
 def test_ids_keep_their_zeros_and_match_a_file_name(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from .checks import check
 from .errors import DocgenError, FileError, InputError
 from .files import safe_name, same_file_key, write_atomic
 from .inputs import Found, Source, find_reports, load_report, peek, report_file
-from .inputs.folders import NO_SUCH_SOURCE
+from .inputs.folders import BATCH_STAMPS, NO_SUCH_SOURCE
 from .issues import HasIssues, Issue
 from .statute import FORMAT_SPECS, Label, Lang
 
@@ -51,7 +51,7 @@ STATUS_LABELS: dict[Status, Label] = {
     "not_done": Label("未完成", "not done"),
 }
 SCRATCH_PREFIX = ".docgen-partial-"
-STAMPS = ".docgen-stamps"  # in the output folder: what each output was made from
+STAMPS = BATCH_STAMPS  # in the output folder: what each output was made from
 _IN_FLIGHT = 4  # tasks handed to the workers at a time, per worker
 
 

@@ -97,13 +97,16 @@ def name_forms(name: str) -> tuple[str, ...]:
 
 def pair_name(name: str, candidates: Sequence[str]) -> int | None:
     """The index of the one candidate naming the same body as ``name``: the same name, or the same but for
-    a leading city or province; None when none does or several could."""
+    leading province, city or county names one has and the other has not (淮安市洪泽区人民政府 and
+    洪泽区人民政府, not 青山县城关镇人民政府 and 白云县城关镇人民政府); None when none does or several could."""
     plain = re.sub(r"\s", "", name)
     exact = [i for i, candidate in enumerate(candidates) if re.sub(r"\s", "", candidate) == plain]
     if exact:
         return exact[0] if len(exact) == 1 else None
-    short = name_forms(name)[-1]
-    alike = [i for i, candidate in enumerate(candidates) if name_forms(candidate)[-1] == short]
+    forms = name_forms(name)
+    alike = [
+        i for i, candidate in enumerate(candidates) if (other := name_forms(candidate))[0] in forms or forms[0] in other
+    ]
     return alike[0] if len(alike) == 1 else None
 
 
@@ -146,6 +149,8 @@ class _Last:
         index = pair_name(name, [self.named[i][0] for i in candidates])
         if index is not None:
             return self.found[candidates[index]]
+        if name:  # a report that names its body pairs by that name alone
+            return None
         by_stem = [i for i in candidates if Path(self.found[i].path).stem == stem]
         return self.found[by_stem[0]] if len(by_stem) == 1 else None
 
@@ -179,13 +184,15 @@ def review(
     defaults: str | Path | None = None,
     overview_limit: int | None = OVERVIEW_LIMIT,
     progress: Callable[[Entry, int, int], None] | None = None,
+    exclude: Sequence[str | Path] = (),
 ) -> Review:
     """Every report of ``sources`` (files or folders; published documents too) checked, paired with the
     ``roster``'s bodies and with last year's report in the folder ``previous``.
 
     A report that cannot be read is an entry with status ``unreadable`` and
     its messages; it never stops the others.  ``progress`` is called with
-    each entry as it is done, how many are done and how many there are.  A
+    each entry as it is done, how many are done and how many there are;
+    ``exclude`` names files not to read (the review's own output).  A
     roster or ``previous`` folder that cannot be read raises
     :class:`~docgen.FileError` or :class:`~docgen.InputError`.
     """
@@ -193,7 +200,7 @@ def review(
     if previous is not None and not Path(previous).is_dir():
         raise FileError(path=str(previous), reason=Label("不是文件夹", "not a folder"))
     last = _last_year(previous, bodies or ()) if previous is not None else _Last()
-    found, absent = find_reports(sources, defaults=defaults, documents=True, recursive=True)
+    found, absent = find_reports(sources, defaults=defaults, documents=True, recursive=True, exclude=exclude)
     entries: list[Entry] = []
     for item in found:
         entries.append(_entry(item, bodies, last, overview_limit))

@@ -98,6 +98,7 @@ def review_command(
                 defaults=defaults,
                 overview_limit=overview_limit(limit),
                 progress=progress,
+                exclude=[output] if output is not None else [],
             )
         finally:
             bar.stop()

@@ -26,6 +26,7 @@ from .text import decode, kind_of, load
 
 DEFAULTS_NAME = "_defaults.toml"
 REPORT_SUFFIXES = (".toml", ".json", ".xlsx")
+BATCH_STAMPS = ".docgen-stamps"  # in a batch's output folder: what each output was made from
 WORKBOOK = ".xlsx"
 
 
@@ -106,7 +107,7 @@ def find_reports(
         if source.is_dir():
             paths = []
             for folder in _folders(source, recursive):
-                listed = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()]
+                listed = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and _file(p)]
                 paths += _with_documents(folder, listed) if documents else listed
         elif source.exists():
             paths = [source]
@@ -120,12 +121,19 @@ def find_reports(
     return found, missing
 
 
+def _file(path: Path) -> bool:
+    """A file that may be a report: not Office's lock file (~$2024.docx) nor macOS's shadow (._2024.docx)."""
+    return path.is_file() and not path.name.startswith(("~$", "._"))
+
+
 def _folders(top: Path, recursive: bool) -> list[Path]:
-    """``top``, and with ``recursive`` every folder under it that is not hidden, in order of their paths."""
+    """``top``, and with ``recursive`` every folder under it that is neither hidden nor a batch's output
+    (the documents it rendered from reports already read), in order of their paths."""
     if not recursive:
         return [top]
     under = [p for p in top.rglob("*") if p.is_dir() and not any(s.startswith(".") for s in p.relative_to(top).parts)]
-    return [top, *sorted(under)]
+    batches = [p for p in under if (p / BATCH_STAMPS).is_dir()]
+    return [top, *sorted(p for p in under if not any(p == b or b in p.parents for b in batches))]
 
 
 def _with_documents(folder: Path, reports: list[Path]) -> list[Path]:
@@ -135,7 +143,7 @@ def _with_documents(folder: Path, reports: list[Path]) -> list[Path]:
     documents: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
         suffix, other = path.suffix.lower(), documents.get(path.stem)
-        if suffix not in rank or path.stem in stems or not path.is_file():
+        if suffix not in rank or path.stem in stems or not _file(path):
             continue
         if other is None or rank[other.suffix.lower()] > rank[suffix]:
             documents[path.stem] = path

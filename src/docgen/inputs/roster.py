@@ -1,10 +1,11 @@
 """A list of the bodies that owe a report: a text file, a CSV file or a workbook, with names and optional ids.
 
 A text file has one name a line (blank lines and lines starting with # are
-skipped).  A CSV file or a workbook has a header row naming a name column
-(名称, 单位, 机关, 发布机关, name...) and optionally an id column (编号, 代码,
-id...); without a header the first column is the name and a second, if any,
-the id.  Rows sharing an id are one body under its names (a body renamed, or
+skipped).  A CSV file (commas, semicolons or tabs) or a workbook has a header
+row naming a name column (名称, 单位名称, 部门名称, 单位全称, 报送单位, name...)
+and optionally an id column (编号, 代码, 统一社会信用代码, id...; a 序号 only
+counts rows); without a header, the column holding Chinese names is taken and
+no id.  Rows sharing an id are one body under its names (a body renamed, or
 signing with and without its city's name).
 """
 
@@ -25,7 +26,8 @@ from .text import decode
 
 # a header naming the name column: 名称, 单位名称, 部门名称, 单位全称, 报送单位, 发布机关... ; and the id column:
 # 编号, 代码, 机构代码, 统一社会信用代码... (a 序号 only counts the rows, and is no id)
-NAME_HEADER = re.compile(r"^(?:.{0,6}(?:名称|全称|单位|机关|部门|主体)|name|body|issuer|organi[sz]ation)$")
+NAME_HEADER = re.compile(r"^(?:.{0,6}(?:名称|全称|单位|机关|部门|主体|乡镇|街道)|name|body|issuer|organi[sz]ation)$")
+_REMARK = re.compile(r"[（(][^（）()]*[）)]$")  # 单位名称（盖章）, 乡镇（街道）: the words in brackets aside
 ID_HEADER = re.compile(r"^(?:.{0,8}(?:编号|代码|编码)|id|code)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_BYTES = 16 << 20  # a roster of every body of a province is well under a megabyte
@@ -60,13 +62,19 @@ def read_roster(path: str | Path, *, display: str | None = None) -> tuple[Body, 
     else:
         text, _ = decode(raw, name)
         if suffix == ".csv":
-            rows = [row for row in csv.reader(io.StringIO(text))]
+            rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
         else:
             rows = [[line] for line in text.splitlines() if not line.lstrip().startswith("#")]
     bodies = _bodies(rows)
     if not bodies:
         raise _refusal(name, Label("名册中没有机关名称", "the roster names no body"))
     return bodies
+
+
+def _delimiter(text: str) -> str:
+    """What separates a CSV file's columns: a comma, or the semicolon or tab some programs write."""
+    head = text[:4096]
+    return max((",", ";", "\t", "，"), key=head.count)
 
 
 def _refusal(name: str, detail: Label) -> InputError:
@@ -123,7 +131,7 @@ def _name_column(rows: Sequence[Sequence[str]]) -> int:
 
 
 def _plain(cell: str) -> str:
-    return re.sub(r"\s", "", cell).lower()
+    return _REMARK.sub("", re.sub(r"\s", "", cell)).lower()
 
 
 def _bodies(rows: Sequence[Sequence[str]]) -> tuple[Body, ...]:
