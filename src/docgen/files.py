@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import FileError
+from .statute import Label
 
 # a name's bytes at the most: 255 is the limit of ext4, NTFS and APFS; this leaves room for a suffix
 MAX_NAME_BYTES = 200
@@ -38,15 +41,49 @@ def same_file_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
+def output_problem(path: str | Path, reads: Iterable[str | Path | None] = ()) -> Label | None:
+    """Why a command may not write ``path``: no file name, a folder, a link or a device (replacing it would
+    break what it stands for), or a file the same command reads (it would be lost).  None when it may."""
+    text = str(path)
+    target = Path(path)
+    if not text.strip() or text.endswith(("/", os.sep)) or target.name in ("", ".", ".."):
+        return Label("不是文件名", "not a file name")
+    try:
+        info = target.lstat()
+    except OSError:  # not there (or not reachable: writing it will say why)
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        return Label("是文件夹", "a folder")
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return Label("是符号链接：不替换它，也不写入它指向的文件", "a symbolic link: neither replaced nor followed")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return Label("不是普通文件（设备、管道或套接字）：不替换它", "not a regular file (a device, pipe or socket)")
+    for read in reads:
+        if read is not None and _same(target, Path(read)):
+            return Label(f"是本命令要读取的文件 {read}：写入会毁掉它", f"it is {read}, which this command reads")
+    return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def write_atomic(path: str | Path, data: bytes, *, scratch: Path | None = None) -> None:
     """Write ``data`` to a temporary file and move it into place at ``path``.
 
     A reader never sees a half-written file, and a failure leaves whatever
-    was at ``path`` before untouched and no temporary file behind.  The
+    was at ``path`` before untouched and no temporary file behind; a link,
+    device or folder at ``path`` is refused, not replaced.  The
     temporary file is made beside ``path``, or in ``scratch`` (a folder on the
     same file system that its owner clears, for writers that may be killed).
     """
     target = Path(path)
+    problem = output_problem(target)
+    if problem is not None:
+        raise FileError(path=str(target), reason=problem)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".docgen-", suffix=".part", dir=scratch or target.parent)

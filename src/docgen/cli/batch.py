@@ -24,6 +24,7 @@ from .common import (
     TemplateOption,
     app,
     fail,
+    guard_output,
     handled,
     language,
     progress_bar,
@@ -126,6 +127,8 @@ def batch_command(
     from ..batches import batch
 
     chosen = language(lang)
+    if summary is not None:
+        guard_output(summary, chosen, [*sources, defaults, template])
     errors = Console(stderr=True)
     bar, task = progress_bar(errors, Label("生成中", "rendering").text(chosen))
 

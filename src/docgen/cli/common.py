@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from ..errors import DocgenError, InputError, MismatchError
+from ..files import output_problem
 from ..inputs import Source, load_report, report_file
 from ..resources import schema_path
 from ..statute import Label, Lang
@@ -121,8 +122,17 @@ def fail(message: Label, lang: Lang, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def refuse_overwrite(output: Path, force: bool, lang: Lang) -> None:
-    """A file the user made is replaced only when asked (exit 2 otherwise)."""
+def guard_output(output: Path, lang: Lang, reads: Sequence[Path | None] = ()) -> None:
+    """Exit 2 before anything is read when ``output`` may not be written: no file name, a folder, a link, a
+    device, or one of the files the command reads (``reads``)."""
+    problem = output_problem(output, reads)
+    if problem is not None:
+        fail(Label(f"{output}: {problem.zh}", f"{output}: {problem.en}"), lang, USAGE)
+
+
+def refuse_overwrite(output: Path, force: bool, lang: Lang, reads: Sequence[Path | None] = ()) -> None:
+    """A file the user made is replaced only when asked (exit 2 otherwise); never one the command reads."""
+    guard_output(output, lang, reads)
     if output.exists() and not force:
         fail(
             Label(f"{output}: 文件已存在；用 --force 覆盖", f"{output}: already exists; use --force to overwrite"),

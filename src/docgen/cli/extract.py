@@ -50,7 +50,7 @@ def extract_command(
             USAGE,
         )
     if output is not None:
-        refuse_overwrite(output, force, chosen)
+        refuse_overwrite(output, force, chosen, [report])
     with handled(chosen):
         source = extract(report)
         result = check(source)

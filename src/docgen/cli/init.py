@@ -79,7 +79,7 @@ def init_command(
             chosen,
             USAGE,
         )
-    refuse_overwrite(xlsx, force, chosen)
+    refuse_overwrite(xlsx, force, chosen, [from_report, previous])
     with handled(chosen):
         from ..outputs.workbook import carried_over, form_workbook, sections_beyond_the_form  # openpyxl, only here
 

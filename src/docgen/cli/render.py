@@ -21,6 +21,7 @@ from .common import (
     app,
     err,
     fail,
+    guard_output,
     handled,
     language,
     load_previous,
@@ -48,14 +49,19 @@ def render_command(
     """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
     chosen = language(lang)
     target = output or input_file.with_suffix(".docx")
-    if target.resolve() == input_file.resolve():
-        fail(
-            Label(
-                f"输出会覆盖输入文件 {input_file}：请用 -o 另指定", f"the output would overwrite {input_file}: use -o"
-            ),
-            chosen,
-            USAGE,
-        )
+    reads = [input_file, previous, template, defaults]
+    guard_output(target, chosen, reads)
+    if pdf:
+        if target.suffix.lower() == ".pdf":
+            fail(
+                Label(
+                    f"-o {target} 是 Word 文件的路径，PDF 写在它旁边：请用 -o {target.with_suffix('.docx')}",
+                    f"-o {target} names the Word file; the PDF goes beside it: use -o {target.with_suffix('.docx')}",
+                ),
+                chosen,
+                USAGE,
+            )
+        guard_output(target.with_suffix(".pdf"), chosen, reads)
     with handled(chosen):
         result = check(input_file, previous=load_previous(previous), defaults=defaults)
         for issue in result.issues:

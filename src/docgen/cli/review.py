@@ -78,7 +78,7 @@ def review_command(
     chosen = language(lang)
     kind = _kind(output, output_format, chosen)
     if output is not None:
-        refuse_overwrite(output, force, chosen)
+        refuse_overwrite(output, force, chosen, [*sources, roster, defaults])
     from rich.console import Console
 
     errors = Console(stderr=True)

@@ -42,9 +42,10 @@ def rollup_command(
 ) -> None:
     """Add the figures of many reports of one format and year into one report file that validates."""
     chosen = language(lang)
-    refuse_overwrite(output, force, chosen)
+    reads = [*sources, defaults]
+    refuse_overwrite(output, force, chosen, reads)
     if xlsx is not None:
-        refuse_overwrite(xlsx, force, chosen)
+        refuse_overwrite(xlsx, force, chosen, [*reads, output])
     with handled(chosen):
         summed = rollup(
             sources, issuer=issuer, year=year, defaults=defaults, exclude=[output, *([xlsx] if xlsx else [])]
