@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .batches import BatchResult, Outcome, batch
 from .checks import check
-from .errors import DocgenError, FileError, InputError, MismatchError, RenderError, TemplateError
+from .errors import DocgenError, FileError, FormatError, InputError, MismatchError, RenderError, TemplateError
 from .inputs import Source, load, parse
 from .inputs.documents import extract
 from .issues import CellLocation, Issue, LineLocation, Location, TableLocation
@@ -43,6 +43,7 @@ __all__ = [
     "DocgenError",
     "Entry",
     "FileError",
+    "FormatError",
     "InputError",
     "Issue",
     "LineLocation",

@@ -30,6 +30,19 @@ class InputError(DocgenError):
         return "\n".join(i.format(lang) for i in self.issues) or "invalid input"
 
 
+class FormatError(DocgenError):
+    """A report format docgen does not know (the library was asked for "2022")."""
+
+    def __init__(self, name: object) -> None:
+        self.name = name
+        super().__init__(self.message())
+
+    def message(self, lang: Lang = "zh") -> str:
+        if lang == "en":
+            return f"unknown report format “{self.name}”: 2021 or 2019"
+        return f"未知的报告格式 “{self.name}”：应为 2021 或 2019"
+
+
 _OS_REASONS = {
     errno.ENOENT: Label("文件或目录不存在", "no such file or directory"),
     errno.EACCES: Label("没有权限", "permission denied"),

@@ -132,8 +132,8 @@ class Issue:
         return f"{where}{sep}{body}" if where else body
 
     def format(self, lang: Lang = "zh") -> str:
-        """``place: [rule] row / column：detail`` as the contract shows it."""
-        return f"{self.location}: [{self.rule}] {self.message(lang)}"
+        """``place: [rule] row / column：detail`` as the contract shows it (a lone surrogate shown as \\ud800)."""
+        return printable(f"{self.location}: [{self.rule}] {self.message(lang)}")
 
     def as_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """The fields ``--output-format json`` prints."""
@@ -150,6 +150,11 @@ class Issue:
             "found": self.found,
             "message": self.message(lang),
         }
+
+
+def printable(text: str) -> str:
+    """``text`` as a terminal or a UTF-8 file can show it: a lone surrogate (from JSON's "\\ud800") escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def in_order(issues: list[Issue]) -> list[Issue]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from .errors import FormatError
 from .narrative import paragraphs, resolve, xml_safe
 from .statute import (
     CELLS,
@@ -115,6 +116,14 @@ def section_prose(data: Any, values: Mapping[str, str]) -> dict[str, str]:
         if key in ("overview", "problems", "other_matters"):
             out[key] = out.get(key, "") + ("\n\n" if key in out else "") + resolve(text, values)[0]
     return out
+
+
+def format_named(name: str) -> Format:
+    """The format called ``name`` ("2021", "2019"); any other name raises :class:`~docgen.errors.FormatError`."""
+    fmt = FORMAT_SPECS.get(name) if isinstance(name, str) else None
+    if fmt is None:
+        raise FormatError(name)
+    return fmt
 
 
 def format_of(data: Mapping[str, Any]) -> Format:

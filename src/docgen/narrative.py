@@ -45,7 +45,8 @@ def resolve(text: str, values: Mapping[str, str]) -> tuple[str, list[Unknown]]:
 
 
 # XML 1.0 forbids these; Word's manual line break arrives as \x0b when text is pasted from it
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# and a lone surrogate (a JSON "\ud800"), which no UTF-8 file can hold
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def xml_safe(text: str) -> str:

@@ -6,8 +6,8 @@ import json
 from functools import cache
 from typing import Any
 
+from .model import format_named
 from .statute import (
-    FORMAT_SPECS,
     INFO_CONTENT,
     META,
     OUTCOME_COLUMNS,
@@ -29,7 +29,8 @@ Schema = dict[str, Any]
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
-ISSUER_PATTERN = r"^[^/\\\u0000-\u001f]+$"
+# at least one character that is not a space (U+3000 too); no slash, control character or lone surrogate
+ISSUER_PATTERN = r"^(?=.*[^\s\u3000])[^/\\\u0000-\u001f\ud800-\udfff]+$"
 
 
 def schema_id(fmt: str) -> str:
@@ -128,8 +129,8 @@ def _meta(key: str, description: str, extra: Schema) -> Schema:
 
 
 def build_schema(fmt_name: str) -> Schema:
-    """The draft-07 schema of a report in format ``fmt_name``."""
-    fmt = FORMAT_SPECS[fmt_name]
+    """The draft-07 schema of a report in format ``fmt_name``; an unknown one raises FormatError."""
+    fmt = format_named(fmt_name)
     overview = _narrative("overview", "导语，空行分段；可用 {issuer}、{year}、{applications.received.total} 等占位符")
     overview["properties"]["sections"] = {
         "title": META["sections"].zh,

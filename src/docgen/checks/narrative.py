@@ -19,6 +19,15 @@ def text_issues(check: Checking) -> Iterator[Issue]:
         # the issuer is where {issuer} comes from, so it holds no placeholders itself
         resolved, unknown = (text, []) if path == ("issuer",) else resolve(text, check.values)
         forbidden = sorted(set(XML_FORBIDDEN.findall(text)))
+        broken = [c for c in forbidden if "\ud800" <= c <= "\udfff"]
+        if broken and path != ("issuer",):  # the schema refuses an issuer's
+            shown = " ".join(f"U+{ord(c):04X}" for c in broken)
+            detail = Label(
+                f"含有无法写入任何文件的字符 {shown}（孤立的代理项，文件可能已损坏）：请删去后重试",
+                f"holds {shown}, a lone surrogate no file can hold (the file may be damaged): remove it",
+            )
+            yield check.issue(path, "schema", detail, found=shown, labels=(None, None))
+        forbidden = [c for c in forbidden if c not in broken]
         if forbidden:
             shown = " ".join(f"U+{ord(c):04X}" for c in forbidden)
             detail = Label(

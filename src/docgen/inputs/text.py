@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import datetime
 import json
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -50,7 +52,7 @@ class TextLocator:
     def quoting(self, path: DataPath, snippet: str) -> LineLocation:
         """The first line, from the value's own, whose text contains ``snippet``."""
         start = self.line_of(path)
-        for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
+        for number, line in enumerate(self.text.split("\n")[start - 1 :], start):  # not at U+2028
             if snippet in line:
                 return LineLocation(self.file, number)
         return LineLocation(self.file, start)
@@ -100,10 +102,69 @@ def decode(raw: bytes, name: str) -> tuple[str, tuple[Issue, ...]]:
 # --- parsing ----------------------------------------------------------------------------
 
 
+# no figure of a report needs more: a figure past these is a slip or an attack, refused before it is
+# converted (a 5,000-digit integer, 1e999999999 formatted as digits)
+MAX_DIGITS = 30
+MAX_EXPONENT = 30
+MAX_DEPTH = 20  # tables, rows and cells nest four or five deep
+MAX_INPUT_BYTES = 16 << 20  # a report is a few kilobytes; a roster of a province under a megabyte
+
+
+_NESTED = Label(f"嵌套层数过多（报告最多 {MAX_DEPTH} 层）", f"nested too deep (a report has at most {MAX_DEPTH})")
+
+
+class _RefusedError(Exception):
+    """A value refused while parsing: its text, and why."""
+
+    def __init__(self, literal: str, detail: Label) -> None:
+        self.literal, self.detail = literal, detail
+
+
+def _too_long(literal: str) -> _RefusedError:
+    shown = literal if len(literal) <= 20 else literal[:20] + "…"
+    return _RefusedError(
+        literal,
+        Label(
+            f"数字 {shown} 超出范围（最多 {MAX_DIGITS} 位数字，指数不超过 {MAX_EXPONENT}）",
+            f"the number {shown} is out of range (at most {MAX_DIGITS} digits, an exponent up to {MAX_EXPONENT})",
+        ),
+    )
+
+
 def _number(text: str) -> Decimal | float:
     """Decimals stay as written ("18.8710"); inf and nan stay floats so the validator can refuse them."""
-    value = Decimal(text.replace("_", ""))
-    return value if value.is_finite() else float(text.replace("_", ""))
+    plain = text.replace("_", "")
+    mantissa, _, exponent = plain.lower().partition("e")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_DIGITS or len(exponent) > 3 or abs(int(exponent or 0)) > MAX_EXPONENT:
+        raise _too_long(text)
+    value = Decimal(plain)
+    return value if value.is_finite() else float(plain)
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _too_long(text)
+    return int(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (TOML refuses it too), not silently the last one."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RefusedError(f'"{key}"', Label(f"键 “{key}” 出现了两次", f"the key “{key}” is given twice"))
+        out[key] = value
+    return out
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 def _plain(value: Any) -> Any:
@@ -130,9 +191,15 @@ def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
     kind = kind or kind_of(name)
     try:
         if kind == "json":
-            data = json.loads(text, parse_float=_number, parse_constant=float)
+            data = json.loads(
+                text, parse_float=_number, parse_int=_integer, parse_constant=float, object_pairs_hook=_object
+            )
         else:
             data = _plain(tomllib.loads(text, parse_float=_number))
+    except _RefusedError as exc:
+        raise InputError(issues=[_issue(name, _line_of(text, exc.literal), "syntax", exc.detail)]) from None
+    except RecursionError:
+        raise InputError(issues=[_issue(name, 1, "syntax", _NESTED)]) from None
     except json.JSONDecodeError as exc:
         detail = Label(
             f"JSON 语法错误：{exc.msg}（第 {exc.colno} 列）", f"JSON syntax error: {exc.msg} (column {exc.colno})"
@@ -144,19 +211,51 @@ def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
         msg = _TOML_AT.sub("", str(exc)).replace("(at end of document)", "").strip()
         detail = Label(f"TOML 语法错误：{msg}", f"TOML syntax error: {msg}")
         raise InputError(issues=[_issue(name, line, "syntax", detail)]) from None
+    except ValueError:  # tomllib's integers past Python's limit of digits
+        literal = next(iter(re.findall(rf"\d{{{MAX_DIGITS + 1},}}", text)), "")
+        refused = _too_long(literal)
+        raise InputError(issues=[_issue(name, _line_of(text, literal), "syntax", refused.detail)]) from None
     if not isinstance(data, dict):
         detail = Label("文件顶层应为一个对象（表）", "the top level of the file must be an object")
         raise InputError(issues=[_issue(name, 1, "syntax", detail)])
+    if _depth(data) > MAX_DEPTH:
+        detail = Label(
+            f"嵌套层数过多（报告最多 {MAX_DEPTH} 层）", f"nested too deep (a report has at most {MAX_DEPTH})"
+        )
+        raise InputError(issues=[_issue(name, 1, "syntax", detail)])
     return Source(name, data, TextLocator(name, text, kind))
+
+
+def _line_of(text: str, literal: str) -> int:
+    """The line where ``literal`` is first written; the second time, for a key given twice."""
+    at = text.find(literal)
+    if literal.startswith('"') and at >= 0:
+        again = text.find(literal, at + len(literal))
+        at = again if again >= 0 else at
+    return text.count("\n", 0, max(at, 0)) + 1
+
+
+def read_limited(path: Path, name: str, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them: a device (/dev/zero), a pipe or a
+    file larger than any report is refused with one message, not read until memory runs out."""
+    try:
+        with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise FileError(path=name, reason=Label("不是普通文件（设备或管道）", "not a regular file"))
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise FileError.from_os(name, exc) from None
+    if len(raw) > limit:
+        raise FileError(
+            path=name, reason=Label(f"文件超过 {limit >> 20} MB，不像是一份报告", f"larger than {limit >> 20} MB")
+        )
+    return raw
 
 
 def load(path: str | Path, *, display: str | None = None) -> Source:
     """Read and parse a report file; ``display`` is the name messages use (default: the path as given)."""
     name = display if display is not None else str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise FileError.from_os(name, exc) from None
+    raw = read_limited(Path(path), name, MAX_INPUT_BYTES)
     if raw.startswith(_OFFICE):
         detail = Label(
             "这是 Office 文件（工作簿或文档），不是 TOML 或 JSON 文本：报告表请另存为 .xlsx 格式后再用",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from ..model import format_named
 from ..narrative import HINT_FEES, HINT_IMPROVEMENTS, HINT_ISSUER, HINT_PROBLEMS, HINT_TEXT
-from ..statute import FORMAT_SPECS, OUTCOME_COLUMNS, TABLE_C_LEAVES
+from ..statute import OUTCOME_COLUMNS, TABLE_C_LEAVES
 from .toml import report_toml
 
 _OVERVIEW = (
@@ -28,8 +29,8 @@ def likely_year(today: datetime.date) -> int:
 def starter(
     fmt_name: str = "2021", *, schema_ref: str, year: int | None = None, day: datetime.date | None = None
 ) -> str:
-    """The text of a new report in ``fmt_name`` that validates as it is."""
-    fmt = FORMAT_SPECS[fmt_name]
+    """The text of a new report in ``fmt_name`` that validates as it is; an unknown format raises FormatError."""
+    fmt = format_named(fmt_name)
     today = day or datetime.date.today()
     data: dict[str, Any] = {
         "format": fmt.name,
