@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from ...errors import FileError, InputError
 from ...issues import Issue, Location
@@ -20,7 +21,7 @@ def refusal(name: str, detail: Label) -> InputError:
     return InputError(issues=[Issue(location=Location(name), path="", rule="syntax", detail=detail)])
 
 
-def open_archive(path: Path, name: str, *, needs: str, what: str) -> zipfile.ZipFile:
+def open_archive(path: Path | IO[bytes], name: str, *, needs: str, what: str) -> zipfile.ZipFile:
     """The zip at ``path``, holding the part ``needs``; one that is not a zip, is encrypted, or would
     unpack to an absurd size (a zip bomb) is refused before anything is unpacked.  ``what`` names the
     kind of file in the message (".docx")."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -28,8 +27,9 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ...errors import FileError, TemplateError
+from ...errors import FileError, InputError, TemplateError
 from ...files import write_atomic
+from ...inputs.documents.archive import open_archive
 from ...model import Report
 from ...narrative import closest, numeral
 from ...resources import resource_dir
@@ -48,6 +48,16 @@ _RENDERED_PARTS = ("/header", "/footer", "/footnotes")
 _CORE = "docProps/core.xml"
 # docxtpl's escapes for a literal brace in a template: {_{ prints {{ and so on
 _DOCXTPL_ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+_ESCAPE = re.compile("|".join(re.escape(escaped) for escaped, _ in _DOCXTPL_ESCAPES))
+
+
+def _escapes_as_text(source: str) -> str:
+    """A template's docxtpl escapes as Jinja strings, so they print as braces; a report's text that holds
+    the same characters, put in by a variable at render time, is printed as typed (docxtpl rewrote both)."""
+    plain = dict(_DOCXTPL_ESCAPES)
+    return _ESCAPE.sub(lambda m: "{{ '" + plain[m.group(0)] + "' }}", source)
+
+
 # characters docxtpl's resolve_listing turns into a tab, a line or page break, or a new paragraph
 _LISTING = ("\t", "\n", "\a", "\f")
 # docxtpl tags that change how many cells a table row has (read with the XML tags taken out, since Word
@@ -215,6 +225,46 @@ def check_sources(sources: Mapping[str, str], fmt_name: str) -> list[Label]:
 # --- preparing and rendering ------------------------------------------------------------
 
 
+def _document_part(data: bytes) -> None:
+    """A template's document part is a w:document with a body and declares no entities (a Word file never
+    does; one that reads a file from the disk would leak it into the output)."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # markup, not text: text would be escaped (&lt;)
+        raise ValueError("word/document.xml 声明了 DTD 或实体，Word 文件不会这样做：未读取")
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    if root.tag != f"{_W}document" or root.find(f"{_W}body") is None:
+        raise ValueError("word/document.xml 不是 Word 文档的正文（应为带 w:body 的 w:document）")
+
+
+_TAG_MARKS = re.compile(r"\{\{|\}\}|\{%|%\}")
+
+
+def _unclosed_tags(part: str, xml: str) -> list[Label]:
+    """Each paragraph of a part whose tags do not close within it: ``{{ title`` with no ``}}``, a ``%}`` with
+    no ``{%``.  A tag never crosses a paragraph in a template docgen can render."""
+    root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    problems = []
+    for number, paragraph in enumerate(root.iter(f"{_W}p"), start=1):
+        text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+        opened: str | None = None
+        for mark in _TAG_MARKS.findall(text):
+            if mark in ("{{", "{%") and opened is None:
+                opened = mark
+            elif mark in ("}}", "%}") and opened is not None and {"{{": "}}", "{%": "%}"}[opened] == mark:
+                opened = None
+            else:
+                opened = "!"
+                break
+        if opened is not None:
+            shown = text.strip()[:40]
+            problems.append(
+                Label(
+                    f"{part} 第 {number} 段“{shown}”：模板标记没有在本段内闭合",
+                    f"{part} paragraph {number} “{shown}”: a tag is not closed within its paragraph",
+                )
+            )
+    return problems
+
+
 def _unreadable(name: str, exc: Exception) -> TemplateError:
     return TemplateError(
         template=name, problems=[Label(f"不是可读的 .docx 文件：{exc}", f"not a readable .docx file: {exc}")]
@@ -228,16 +278,31 @@ class PreparedTemplate:
         self.name = name
         self.format = fmt
         try:
-            tpl = DocxTemplate(io.BytesIO(docx))
-            tpl.init_docx()
-        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            self._prepare(docx)
+        except TemplateError:
+            raise
+        except InputError as exc:  # the archive's refusal: encrypted, not a zip, absurd sizes
+            raise TemplateError(template=name, problems=[issue.detail for issue in exc.issues]) from None
+        except Exception as exc:  # noqa: BLE001 -- whatever python-docx, lxml or zlib make of a broken file
             raise _unreadable(name, exc) from None
+
+    def _prepare(self, docx: bytes) -> None:
+        """Read the template's parts, check its tags against the schema, and compile them; every way a file
+        can be broken (a bad archive, a corrupt stream, a part that is not a document) raises."""
+        name, fmt = self.name, self.format
+        with open_archive(io.BytesIO(docx), name, needs=_DOCUMENT, what=".docx") as package:  # absurd sizes refused
+            _document_part(package.read(_DOCUMENT))
+        tpl = DocxTemplate(io.BytesIO(docx))
+        tpl.init_docx()
         self._tpl = tpl  # only its pure helpers (fix_tables, resolve_listing) are used after this
         raw = {_DOCUMENT: tpl.get_xml()}
         for rel in tpl.docx.part.rels.values():
             if rel.reltype.endswith(_RENDERED_PARTS) and not rel.is_external:
                 part = rel.target_part
                 raw[str(part.partname).lstrip("/")] = etree.tostring(etree.fromstring(part.blob), encoding="unicode")
+        unclosed = [problem for part, xml in raw.items() for problem in _unclosed_tags(part, xml)]
+        if unclosed:  # docxtpl would join everything up to the next closing mark into the tag, silently
+            raise TemplateError(template=name, problems=unclosed)
         sources = {part: tpl.patch_xml(xml) for part, xml in raw.items()}
         saved = io.BytesIO()
         tpl.docx.save(saved)
@@ -250,7 +315,9 @@ class PreparedTemplate:
         if problems:
             raise TemplateError(template=name, problems=problems)
         env = environment()
-        self._templates = {part: env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", src)) for part, src in sources.items()}
+        self._templates = {
+            part: env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", _escapes_as_text(src))) for part, src in sources.items()
+        }
         self._fix_tables = bool(_TABLE_SHAPING.search(_XML_TAG.sub("", raw[_DOCUMENT])))
         self._entries = [(name, None if name in self._templates else Entry.of(name, blob)) for name, blob in entries]
         shell = etree.fromstring(dict(entries)[_DOCUMENT])
@@ -279,8 +346,6 @@ class PreparedTemplate:
         except jinja2.TemplateError as exc:
             raise TemplateError(template=self.name, problems=[Label(f"{part}：{exc}", f"{part}: {exc}")]) from None
         xml = _PARAGRAPH_ON_ITS_LINE.sub(r"<w:p\1", xml)
-        for escaped, plain in _DOCXTPL_ESCAPES:
-            xml = xml.replace(escaped, plain)
         if any(ch in xml for ch in _LISTING):
             xml = str(self._tpl.resolve_listing(xml))
         return xml
