@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,3 +235,36 @@ def test_a_result_that_is_not_a_pdf_is_refused(tmp_path: Path, monkeypatch: pyte
     with Converter(backend="soffice") as converter, pytest.raises(docgen.RenderError, match="PDF"):
         converter.convert(b"PK", target)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_during_render_pdf_leaves_nothing_running_or_behind(tmp_path: Path, sent: signal.Signals) -> None:
+    """render --pdf stopped while LibreOffice converts: LibreOffice and its children are gone, and so is the
+    converter's temporary folder; the Word file written before is whole, and no PDF or part is left."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    started = tmp_path / "started"
+    # the last argument is the document: say we started, then hang as a stuck LibreOffice does, with a child
+    _fake_soffice(fake, f'touch "{started}"; sleep 601 & sleep 601')
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    (tmp_path / "q.toml").write_bytes(EXAMPLES[0].read_bytes())
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}", "TMPDIR": str(scratch)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "render", "q.toml", "--pdf"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(600):
+        if started.exists() or process.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert started.exists(), process.communicate()
+    process.send_signal(sent)
+    process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert running(str(fake / "soffice")) == [] and running("sleep 601") == []
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "q.docx", "q.toml", "started", "tmp"]

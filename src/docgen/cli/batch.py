@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,31 +26,16 @@ from .common import (
     language,
     progress_bar,
     say,
+    terminate_as_interrupt,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from rich.console import Console
 
     from ..batches import BatchResult, Outcome
 
 
 _WITH_WARNINGS = Label("有警告", "with warnings")
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a service manager stopping the batch) ends it as Ctrl-C does: whole files, a summary."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _lines(outcome: Outcome, done: int, total: int, lang: Lang) -> list[str]:
@@ -109,8 +91,6 @@ def batch_command(
         Path | None,
         typer.Option(
             "--previous",
-            exists=True,
-            file_okay=False,
             help="A folder of last year's reports, paired by issuer and year.",
         ),
     ] = None,
@@ -141,7 +121,7 @@ def batch_command(
         if outcome.status in ("invalid", "failed") or len(lines) > 1:  # problems and warnings stay on screen
             bar.console.print("\n".join(lines), markup=False, highlight=False)
 
-    with handled(chosen), _terminate_as_interrupt():
+    with handled(chosen), terminate_as_interrupt():
         if errors.is_terminal:
             bar.start()
         try:
@@ -158,7 +138,8 @@ def batch_command(
                 progress=progress,
             )
         finally:
-            bar.stop()
+            if errors.is_terminal:
+                bar.stop()
         if not result.outcomes:
             fail(
                 Label("没有找到报告文件（*.toml、*.json、*.xlsx）", "no report files (*.toml, *.json, *.xlsx) found"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -43,13 +45,9 @@ SourcesArgument = Annotated[
 ]
 DefaultsOption = Annotated[
     Path | None,
-    typer.Option(
-        "--defaults", exists=True, dir_okay=False, help="A file of values every report shares (under each report)."
-    ),
+    typer.Option("--defaults", help="A file of values every report shares (under each report)."),
 ]
-TemplateOption = Annotated[
-    Path | None, typer.Option("--template", exists=True, dir_okay=False, help="A custom .docx template.")
-]
+TemplateOption = Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="The report format: 2021 or 2019.")]
 OverviewLimitOption = Annotated[
@@ -153,3 +151,18 @@ def schema_ref(output: Path | None, fmt: str) -> str:
 def load_previous(previous: Path | None) -> Source | None:
     """Last year's report, read over its folder's defaults as any report is."""
     return load_report(report_file(previous)) if previous is not None else None
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, a timeout) ends a command as Ctrl-C does: LibreOffice stopped, temporary
+    files and folders removed, no half-written output."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -26,6 +26,7 @@ from .common import (
     language,
     load_previous,
     say,
+    terminate_as_interrupt,
 )
 
 
@@ -62,7 +63,7 @@ def render_command(
                 USAGE,
             )
         guard_output(target.with_suffix(".pdf"), chosen, reads)
-    with handled(chosen):
+    with handled(chosen), terminate_as_interrupt():
         result = check(input_file, previous=load_previous(previous), defaults=defaults)
         for issue in result.issues:
             err(issue.format(chosen))

@@ -103,10 +103,9 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
     """Kill a process and everything it started (it leads its own process group), and close its pipes."""
     if process is None:
         return
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # its children too, though it has exited
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
     for stream in (process.stdin, process.stdout):
         if stream is not None:
             stream.close()
@@ -121,9 +120,11 @@ class _State:
     buffer: bytes = b""
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def close(self) -> None:
+    def close(self, *, graceful: bool = True) -> None:
+        """Stop the worker (asked to quit first when ``graceful``: not after an interrupt) and LibreOffice, and
+        remove the temporary folder."""
         worker, self.worker = self.worker, None
-        if worker is not None and worker.poll() is None:
+        if graceful and worker is not None and worker.poll() is None:
             try:
                 assert worker.stdin is not None
                 worker.stdin.write(b'{"quit": true}\n')
@@ -163,7 +164,7 @@ class Converter:
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self.close()
+        self._state.close(graceful=kind is None or not issubclass(kind, KeyboardInterrupt))
 
     def close(self) -> None:
         """Stop LibreOffice and remove the converter's temporary files."""
