@@ -33,7 +33,7 @@ from .common import (
 def extract_command(
     report: Annotated[
         Path,
-        typer.Argument(metavar="REPORT", exists=True, dir_okay=False, help="A published report: .docx, .pdf or .html."),
+        typer.Argument(metavar="REPORT", help="A published report: .docx, .pdf or .html."),
     ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="OUT.toml or OUT.json; default: print the TOML.")

@@ -30,7 +30,7 @@ from .common import (
     schema_ref,
 )
 
-ReportOption = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, show_default=False)]
+ReportOption = Annotated[Path | None, typer.Option(show_default=False)]
 
 
 @app.command("init")
@@ -45,13 +45,11 @@ def init_command(
     ] = None,
     from_report: Annotated[
         Path | None,
-        typer.Option("--from", exists=True, dir_okay=False, help="With --xlsx: fill the form from this report."),
+        typer.Option("--from", help="With --xlsx: fill the form from this report."),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option(
-            "--previous", exists=True, dir_okay=False, help="With --xlsx: 二、上年结转 from this report's 四."
-        ),
+        typer.Option("--previous", help="With --xlsx: 二、上年结转 from this report's 四."),
     ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,

@@ -50,15 +50,13 @@ def review_command(
         Path | None,
         typer.Option(
             "--roster",
-            exists=True,
-            dir_okay=False,
             help="The bodies that owe a report: a text file (a name a line), or a CSV or workbook with a name "
             "column and an optional id column.",
         ),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", exists=True, file_okay=False, help="A folder of last year's reports, any form."),
+        typer.Option("--previous", help="A folder of last year's reports, any form."),
     ] = None,
     output: Annotated[
         Path | None,
@@ -101,7 +99,8 @@ def review_command(
                 exclude=[output] if output is not None else [],
             )
         finally:
-            bar.stop()
+            if errors.is_terminal:
+                bar.stop()
         if output is None:
             typer.echo(review_json(done, chosen) if kind == "json" else review_text(done, chosen), nl=False)
         else:

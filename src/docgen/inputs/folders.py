@@ -46,7 +46,7 @@ class Found:
         return str(self.path) if self.row is None else f"{self.path}!{ROSTER}!{self.row}"
 
 
-NO_SUCH_SOURCE = Label("文件或文件夹不存在", "no such file or folder")
+NO_SUCH_SOURCE = Label("文件或目录不存在", "no such file or directory")  # as the system says it
 
 
 def report_file(path: str | Path, *, defaults: str | Path | None = None) -> Found:
