@@ -13,6 +13,7 @@ compressed anew.  The text and cells are docxtpl's (a test compares them).
 
 from __future__ import annotations
 
+import contextvars
 import html
 import io
 import re
@@ -24,6 +25,7 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -75,10 +77,43 @@ class _Environment(SandboxedEnvironment):
     ``get``, ``copy``, ``update``, ``pop``...), in any template.
     """
 
+    # a render's budget: what a template may build or loop over, so that a template cannot take the
+    # machine (range(10**9), a string times a billion, two loops of 100,000 inside each other)
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals["range"] = _budgeted_range
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError(f"the power {right} is past the template budget")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_BUILT:
+                    raise SecurityError(f"a sequence of {len(seq) * times} is past the template budget")
+        return super().call_binop(context, operator, left, right)
+
+
+MAX_BUILT = 1_000_000  # characters or items a template may make with *
+MAX_STEPS = 1_000_000  # items all range() calls of one render may give
+_steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_steps")
+
+
+def _budgeted_range(*args: int) -> Iterator[int]:
+    """range(), its items counted against the render's budget (the sandbox's own limit is per call)."""
+    counter = _steps.get(None)
+    for item in range(*args):
+        if counter is not None:
+            counter[0] += 1
+            if counter[0] > MAX_STEPS:
+                raise SecurityError(f"loops past {MAX_STEPS} steps: past the template budget")
+        yield item
 
 
 def environment() -> jinja2.Environment:
@@ -238,31 +273,82 @@ def _document_part(data: bytes) -> None:
 _TAG_MARKS = re.compile(r"\{\{|\}\}|\{%|%\}")
 
 
+_BLOCK = re.compile(r"\{%-?\s*(p|tr|tc|r)?\s*(if|for|elif|else|endif|endfor)\b")
+_OPENS, _CLOSES = ("if", "for"), ("endif", "endfor")
+
+
 def _unclosed_tags(part: str, xml: str) -> list[Label]:
-    """Each paragraph of a part whose tags do not close within it: ``{{ title`` with no ``}}``, a ``%}`` with
-    no ``{%``.  A tag never crosses a paragraph in a template docgen can render."""
+    """Tags a part cannot render whole: one not closed in its paragraph (``{{ title``), and an ``if`` or
+    ``for`` that ends somewhere else than where it began: a plain one in another paragraph, a ``{%p`` under
+    another parent, a ``{%tr`` in another table, a ``{%tc`` in another row.  docxtpl would render such a
+    part as broken XML, or as a document cut short."""
     root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-    problems = []
+    problems: list[Label] = []
+    blocks: list[tuple[str, Any, int]] = []  # (keyword, where it must end, paragraph number)
     for number, paragraph in enumerate(root.iter(f"{_W}p"), start=1):
         text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
-        opened: str | None = None
-        for mark in _TAG_MARKS.findall(text):
-            if mark in ("{{", "{%") and opened is None:
-                opened = mark
-            elif mark in ("}}", "%}") and opened is not None and {"{{": "}}", "{%": "%}"}[opened] == mark:
-                opened = None
-            else:
-                opened = "!"
-                break
-        if opened is not None:
-            shown = text.strip()[:40]
-            problems.append(
-                Label(
-                    f"{part} 第 {number} 段“{shown}”：模板标记没有在本段内闭合",
-                    f"{part} paragraph {number} “{shown}”: a tag is not closed within its paragraph",
-                )
-            )
+        shown = text.strip()[:40]
+        if not _closed_within(text):
+            problems.append(_tag_problem(part, number, shown, "模板标记没有在本段内闭合", "a tag is not closed in it"))
+            continue
+        for level, keyword in _BLOCK.findall(text):
+            where = _container(paragraph, level)
+            if keyword in _OPENS:
+                blocks.append((keyword, where, number))
+            elif keyword in _CLOSES:
+                if not blocks or blocks[-1][1] is not where or "end" + blocks[-1][0] != keyword:
+                    problems.append(_misplaced(part, number, shown, keyword, blocks[-1] if blocks else None))
+                    return problems
+                blocks.pop()
+    for keyword, _, number in blocks:
+        said = f"{{% {keyword} %}}"
+        problems.append(_tag_problem(part, number, "", f"{said} 没有结束", f"{said} is never closed"))
     return problems
+
+
+def _closed_within(text: str) -> bool:
+    opened: str | None = None
+    for mark in _TAG_MARKS.findall(text):
+        if mark in ("{{", "{%") and opened is None:
+            opened = mark
+        elif opened is not None and {"{{": "}}", "{%": "%}"}[opened] == mark:
+            opened = None
+        else:
+            return False
+    return opened is None
+
+
+def _container(paragraph: Any, level: str) -> Any:
+    """Where a block tag at ``level`` must begin and end: the paragraph (plain, r), its parent (p), the
+    table (tr) or the row (tc)."""
+    if level == "p":
+        return paragraph.getparent()
+    for tag, wanted in (("tr", f"{_W}tbl"), ("tc", f"{_W}tr")):
+        if level == tag:
+            found = next((a for a in paragraph.iterancestors() if a.tag == wanted), None)
+            return found if found is not None else paragraph
+    return paragraph
+
+
+def _misplaced(part: str, number: int, shown: str, keyword: str, begun: tuple[str, Any, int] | None) -> Label:
+    said = f"{{% {keyword} %}}"
+    if begun is None:
+        return _tag_problem(part, number, shown, f"{said} 前面没有开始的标签", f"{said} closes nothing")
+    zh = f"{said} 与开始的 {{% {begun[0]} %}}（第 {begun[2]} 段）不在同一处"
+    return _tag_problem(part, number, shown, zh, f"{said} does not end where {{% {begun[0]} %}} began")
+
+
+def _tag_problem(part: str, number: int, shown: str, zh: str, en: str) -> Label:
+    where = f"第 {number} 段“{shown}”" if shown else f"第 {number} 段"
+    return Label(f"{part} {where}：{zh}", f"{part} paragraph {number} “{shown}”: {en}")
+
+
+def _over_budget(part: str, exc: BaseException) -> Label:
+    said = str(exc) or type(exc).__name__
+    return Label(
+        f"{part}：模板超出了渲染的限度（{said}）：请检查其中的循环和运算",
+        f"{part}: the template is past what a render may do ({said})",
+    )
 
 
 def _unreadable(name: str, exc: Exception) -> TemplateError:
@@ -338,13 +424,20 @@ class PreparedTemplate:
         return cls(data, name=str(path), fmt=fmt)
 
     def _render_part(self, part: str, values: Mapping[str, Any]) -> str:
+        token = _steps.set([0])
         try:
             xml = self._templates[part].render(values)
+        except (OverflowError, MemoryError, RecursionError) as exc:  # the sandbox's range limit, a macro's recursion
+            raise TemplateError(template=self.name, problems=[_over_budget(part, exc)]) from None
+        except SecurityError as exc:
+            raise TemplateError(template=self.name, problems=[_over_budget(part, exc)]) from None
         except jinja2.UndefinedError as exc:
             said = exc.message or ""
             raise TemplateError(template=self.name, problems=[Label(f"{part}：{said}", f"{part}: {said}")]) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(template=self.name, problems=[Label(f"{part}：{exc}", f"{part}: {exc}")]) from None
+        finally:
+            _steps.reset(token)
         xml = _PARAGRAPH_ON_ITS_LINE.sub(r"<w:p\1", xml)
         if any(ch in xml for ch in _LISTING):
             xml = str(self._tpl.resolve_listing(xml))
