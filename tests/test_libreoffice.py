@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import signal
@@ -15,11 +16,15 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from benchmarks.generate import report as random_report
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import docgen
 from docgen.cli import app
 from docgen.outputs.docx.template import render
+from docgen.outputs.jsonfile import report_json
 from docgen.outputs.pdf import Converter, soffice, uno_python
 from docgen.testing import running
 
@@ -268,3 +273,18 @@ def test_a_signal_during_render_pdf_leaves_nothing_running_or_behind(tmp_path: P
     assert running(str(fake / "soffice")) == [] and running("sleep 601") == []
     assert list(scratch.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "q.docx", "q.toml", "started", "tmp"]
+
+
+@needs_libreoffice
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(["2021", "2019"]))
+def test_any_valid_report_renders_to_a_document_libreoffice_opens(converter: Converter, seed: int, fmt: str) -> None:
+    """Random valid reports of both formats: LibreOffice opens each rendered file and prints the issuer and
+    the total of table B into its PDF."""
+    report = docgen.check(docgen.parse(report_json(random_report(random.Random(seed), fmt)), "r.json")).require()
+    pdf = converter.to_pdf(render(report))
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert report.issuer in text.replace(" ", "")
+    assert str(report.tables.value(("applications", "results", "total", "total"))) in text
