@@ -216,8 +216,9 @@ def _fake_soffice(folder: Path, body: str) -> None:
 def test_a_hanging_libreoffice_is_stopped_with_a_message(
     backend: Literal["soffice", "uno"], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A LibreOffice that never answers is killed after the timeout; nothing of it keeps running."""
-    _fake_soffice(tmp_path, "sleep 600")
+    """A LibreOffice that never answers is killed after the timeout; nothing of it keeps running, not even a
+    child it started."""
+    _fake_soffice(tmp_path, "sleep 602 & sleep 600")
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     if backend == "uno" and uno_python(str(tmp_path / "soffice")) is None:
         pytest.skip("no Python with LibreOffice's uno bridge: .ci/run installs python3-uno")
@@ -226,8 +227,27 @@ def test_a_hanging_libreoffice_is_stopped_with_a_message(
             hanging.to_pdf(b"not read")
         assert "超时" in caught.value.message("zh") and "longer than" in caught.value.message("en")
         folder = hanging._state.folder
-    assert running(str(tmp_path / "soffice")) == []
+    assert running(str(tmp_path / "soffice")) == [] and running("sleep 602") == []
     assert folder is not None and not folder.exists()
+
+
+@pytest.mark.parametrize("backend", ["soffice", "uno"])
+def test_a_crashing_libreoffice_says_so_in_a_message_of_bounded_size(
+    backend: Literal["soffice", "uno"], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A LibreOffice that prints 50 MB and dies: one message, its size bounded, no PDF, nothing running."""
+    _fake_soffice(tmp_path, "head -c 52428800 /dev/zero | tr '\\0' x; exit 70")
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    if backend == "uno" and uno_python(str(tmp_path / "soffice")) is None:
+        pytest.skip("no Python with LibreOffice's uno bridge: .ci/run installs python3-uno")
+    target = tmp_path / "out.pdf"
+    with (
+        Converter(backend=backend, timeout=30, start_timeout=30) as crashing,
+        pytest.raises(docgen.RenderError) as caught,
+    ):
+        crashing.convert(b"PK", target)
+    assert len(caught.value.message("zh")) <= 2100 and "LibreOffice" in caught.value.message("en")  # its tail
+    assert not target.exists() and running(str(tmp_path / "soffice")) == []
 
 
 def test_a_result_that_is_not_a_pdf_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -17,6 +18,7 @@ from docgen.cli import app
 from docgen.outputs.docx.layout import B_WIDTHS, C_WIDTHS, build
 from docgen.outputs.docx.page import TEXT_WIDTH
 from docgen.outputs.docx.template import PreparedTemplate, default_template, render, template_path
+from docgen.outputs.jsonfile import report_json
 from docgen.statute import FORMAT_SPECS, FORMATS, GRIDS, POSITIONS, TABLE_B_COLUMNS
 from docgen.testing import document_texts, table_grids
 
@@ -354,3 +356,61 @@ def test_rendered_signature_paragraphs_carry_their_indents() -> None:
     assert (name.text, day.text) == ("金殿镇人民政府", "2025年1月8日")
     assert name.paragraph_format.left_indent is not None and day.paragraph_format.left_indent is not None
     assert day.paragraph_format.left_indent.twips - name.paragraph_format.left_indent.twips == 632
+
+
+def test_a_disk_that_fills_during_a_write_leaves_the_old_file_and_no_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write fails half-way (ENOSPC): the file that was there is unchanged, no temporary file is left,
+    and the message says the disk is full."""
+    import errno
+    import os
+
+    from docgen.files import write_atomic
+
+    target = tmp_path / "report.docx"
+    target.write_bytes(b"the old report")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    with pytest.raises(docgen.FileError) as caught:
+        write_atomic(target, b"x" * 100_000)
+    assert "磁盘空间不足" in caught.value.message("zh") and "no space left" in caught.value.message("en")
+    assert target.read_bytes() == b"the old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
+
+
+def test_a_report_text_holding_docxtpl_escapes_is_printed_as_typed() -> None:
+    """{_{ x }_} and {_% y %_} in a report's text: docxtpl's escapes for a template, printed as typed here."""
+    data = docgen.load(JINDIAN).data
+    data["overview"]["text"] = "写法{_{ x }_}与{_% y %_}照印。"
+    report = docgen.check(docgen.parse(report_json(data), "r.json")).require()
+    assert "写法{_{ x }_}与{_% y %_}照印。" in document_texts(docgen.render(report))
+
+
+def test_a_hundred_and_twenty_sub_sections_are_numbered_on() -> None:
+    data = docgen.load(JINDIAN).data
+    data["overview"]["sections"] = [{"heading": f"第{n}项", "text": "内容。"} for n in range(1, 121)]
+    texts = document_texts(docgen.render(docgen.check(docgen.parse(report_json(data), "r.json")).require()))
+    assert "（九十九）第99项" in texts and "（一百）第100项" in texts and "（一百二十）第120项" in texts
+
+
+@pytest.mark.parametrize("call", ["starter", "build_schema"])
+def test_an_unknown_format_is_a_docgen_error(call: str) -> None:
+    with pytest.raises(docgen.FormatError) as caught:
+        docgen.starter("2022", schema_ref="x") if call == "starter" else docgen.build_schema("2022")
+    assert isinstance(caught.value, docgen.DocgenError) and "2021 or 2019" in caught.value.message("en")
