@@ -42,6 +42,7 @@ from ..sheets import (
     undotted,
 )
 from ..statute import CELLS, DEFAULT_FORMAT, FORMAT_SPECS, GRIDS, META, SECTION_LABELS, TOTAL, Label
+from .documents.archive import open_archive
 from .source import DataPath, Source
 
 _CFB = b"\xd0\xcf\x11\xe0"  # an OLE file: an encrypted workbook, or an old .xls
@@ -107,11 +108,14 @@ def _open(path: Path, name: str) -> Any:
     import openpyxl
 
     try:
-        head = path.read_bytes()[:4]
+        with path.open("rb") as handle:
+            head = handle.read(4)
     except OSError as exc:
         raise FileError.from_os(name, exc) from None
     if head == _CFB:
         raise not_a_workbook(name, "设了打开密码，或是旧的 .xls 格式")
+    if head == b"PK\x03\x04":  # an archive that would unpack to an absurd size is refused before openpyxl sees it
+        open_archive(path, name, needs="[Content_Types].xml", what=".xlsx").close()
     with warnings.catch_warnings():  # what openpyxl warns of (a date it cannot convert) is said by the checks
         warnings.simplefilter("ignore")
         return openpyxl.load_workbook(path, data_only=False)
