@@ -92,12 +92,16 @@ class _Environment(SandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError(f"the power {right} is past the template budget")
+            raise _OverBudgetError(f"the power {right} is past the template budget")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_BUILT:
-                    raise SecurityError(f"a sequence of {len(seq) * times} is past the template budget")
+                    raise _OverBudgetError(f"a sequence of {len(seq) * times} is past the template budget")
         return super().call_binop(context, operator, left, right)
+
+
+class _OverBudgetError(SecurityError):
+    """A template asked for more than a render may do."""
 
 
 MAX_BUILT = 1_000_000  # characters or items a template may make with *
@@ -112,7 +116,7 @@ def _budgeted_range(*args: int) -> Iterator[int]:
         if counter is not None:
             counter[0] += 1
             if counter[0] > MAX_STEPS:
-                raise SecurityError(f"loops past {MAX_STEPS} steps: past the template budget")
+                raise _OverBudgetError(f"loops past {MAX_STEPS} steps: past the template budget")
         yield item
 
 
@@ -244,6 +248,15 @@ def check_sources(sources: Mapping[str, str], fmt_name: str) -> list[Label]:
                 Label(f"{part}：模板语法错误：{exc.message}", f"{part}: template syntax error: {exc.message}")
             )
             continue
+        for reach in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            if isinstance(reach, nodes.Getattr):
+                name: object = reach.attr
+            else:
+                name = (
+                    reach.arg.value if isinstance(reach, nodes.Getitem) and isinstance(reach.arg, nodes.Const) else None
+                )
+            if isinstance(name, str) and name.startswith("_"):  # the sandbox refuses these at render time
+                problems.append(_unsafe(part, name))
         free = set(meta.find_undeclared_variables(tree))
         for name in _chains(tree, free):
             if name not in known:
@@ -343,6 +356,12 @@ def _tag_problem(part: str, number: int, shown: str, zh: str, en: str) -> Label:
     return Label(f"{part} {where}：{zh}", f"{part} paragraph {number} “{shown}”: {en}")
 
 
+def _unsafe(part: str, said: str) -> Label:
+    return Label(
+        f"{part}：模板访问了不允许的内部属性（{said}）", f"{part}: the template reaches for Python internals ({said})"
+    )
+
+
 def _over_budget(part: str, exc: BaseException) -> Label:
     said = str(exc) or type(exc).__name__
     return Label(
@@ -427,10 +446,10 @@ class PreparedTemplate:
         token = _steps.set([0])
         try:
             xml = self._templates[part].render(values)
-        except (OverflowError, MemoryError, RecursionError) as exc:  # the sandbox's range limit, a macro's recursion
+        except (OverflowError, MemoryError, RecursionError, _OverBudgetError) as exc:  # a macro's recursion too
             raise TemplateError(template=self.name, problems=[_over_budget(part, exc)]) from None
         except SecurityError as exc:
-            raise TemplateError(template=self.name, problems=[_over_budget(part, exc)]) from None
+            raise TemplateError(template=self.name, problems=[_unsafe(part, str(exc))]) from None
         except jinja2.UndefinedError as exc:
             said = exc.message or ""
             raise TemplateError(template=self.name, problems=[Label(f"{part}：{said}", f"{part}: {said}")]) from None
