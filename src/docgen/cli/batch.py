@@ -14,6 +14,7 @@ from ..statute import Label, Lang
 from .common import (
     INVALID,
     OK,
+    USAGE,
     DefaultsOption,
     LangOption,
     Language,
@@ -26,6 +27,8 @@ from .common import (
     language,
     progress_bar,
     say,
+    scanned,
+    sparing,
     terminate_as_interrupt,
 )
 
@@ -83,20 +86,22 @@ def _summary(result: BatchResult, lang: Lang, console: Console) -> None:
 @app.command("batch")
 def batch_command(
     sources: SourcesArgument,
-    outdir: Annotated[Path, typer.Option("-o", "--output", help="The folder to write into.", show_default=False)],
+    outdir: Annotated[
+        Path, typer.Option("-o", "--output", help="The folder to write into.", show_default=False, readable=False)
+    ],
     defaults: DefaultsOption = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes; default: the cores.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF beside each .docx (LibreOffice).")] = False,
     previous: Annotated[
         Path | None,
-        typer.Option(
-            "--previous",
-            help="A folder of last year's reports, paired by issuer and year.",
-        ),
+        typer.Option("--previous", help="A folder of last year's reports, paired by issuer and year.", readable=False),
     ] = None,
     template: TemplateOption = None,
     summary: Annotated[
-        Path | None, typer.Option("--summary", help="Also write the summary here: FILE.json, or FILE.xlsx as a roster.")
+        Path | None,
+        typer.Option(
+            "--summary", help="Also write the summary here: FILE.json, or FILE.xlsx as a roster.", readable=False
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Render even what is up to date.")] = False,
     lang: LangOption = Language.zh,
@@ -107,8 +112,19 @@ def batch_command(
     from ..batches import batch
 
     chosen = language(lang)
+    reads = [*sources, *scanned([previous], documents=True), defaults, template]
     if summary is not None:
-        guard_output(summary, chosen, [*sources, defaults, template])
+        guard_output(summary, chosen, [*reads, *sparing(scanned(sources), summary)])
+    for kept in (template, defaults):  # a batch replaces files in OUTDIR: what it reads must not lie there
+        if kept is not None and outdir.resolve() in kept.resolve().parents:
+            fail(
+                Label(
+                    f"{kept} 在输出文件夹 {outdir} 里，可能被本次生成的文件覆盖：请放在别处",
+                    f"{kept} lies in the output folder {outdir}, where this batch writes: keep it elsewhere",
+                ),
+                chosen,
+                USAGE,
+            )
     errors = Console(stderr=True)
     bar, task = progress_bar(errors, Label("生成中", "rendering").text(chosen))
 

@@ -15,7 +15,7 @@ import typer
 
 from ..errors import DocgenError, InputError, MismatchError
 from ..files import output_problem
-from ..inputs import Source, load_report, report_file
+from ..inputs import Source, find_reports, load_report, report_file
 from ..resources import schema_path
 from ..statute import Label, Lang
 
@@ -41,13 +41,14 @@ class ReportFormat(StrEnum):
 
 LangOption = Annotated[Language, typer.Option("--lang", help="Language of messages.")]
 SourcesArgument = Annotated[
-    list[Path], typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False)
+    list[Path],
+    typer.Argument(metavar="SOURCE...", help="Report files, or folders of them.", show_default=False, readable=False),
 ]
 DefaultsOption = Annotated[
     Path | None,
-    typer.Option("--defaults", help="A file of values every report shares (under each report)."),
+    typer.Option("--defaults", help="A file of values every report shares (under each report).", readable=False),
 ]
-TemplateOption = Annotated[Path | None, typer.Option("--template", help="A custom .docx template.")]
+TemplateOption = Annotated[Path | None, typer.Option("--template", help="A custom .docx template.", readable=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="The report format: 2021 or 2019.")]
 OverviewLimitOption = Annotated[
@@ -59,7 +60,8 @@ OverviewLimitOption = Annotated[
     ),
 ]
 PreviousOption = Annotated[
-    Path | None, typer.Option("--previous", help="Last year's report, for the carry-over and trend checks.")
+    Path | None,
+    typer.Option("--previous", help="Last year's report, for the carry-over and trend checks.", readable=False),
 ]
 
 
@@ -126,6 +128,49 @@ def guard_output(output: Path, lang: Lang, reads: Sequence[Path | None] = ()) ->
     problem = output_problem(output, reads)
     if problem is not None:
         fail(Label(f"{output}: {problem.zh}", f"{output}: {problem.en}"), lang, USAGE)
+
+
+def scanned(sources: Sequence[Path | None], *, documents: bool = False, recursive: bool = False) -> list[Path]:
+    """The files a command reads from ``sources`` (folders scanned as it scans them), and the defaults under
+    them: what no output of the command may replace."""
+    from ..errors import FileError as _FileError
+
+    try:
+        found, _ = find_reports([s for s in sources if s is not None], documents=documents, recursive=recursive)
+    except _FileError:
+        return []
+    return [path for item in found for path in (item.path, *item.defaults)]
+
+
+def earlier_output(path: Path, *, issuer: str | None = None) -> bool:
+    """Whether the file at ``path``, found among a command's sources, is that command's own earlier output
+    (run again, it replaces it) rather than a body's report: a summary, review or roster workbook that no
+    body signs, or, with ``issuer``, the roll-up that body signs."""
+    from ..errors import DocgenError as _DocgenError
+    from ..inputs import Found, peek
+
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".xlsx":
+        from ..inputs.workbook import read_workbook
+
+        try:
+            return read_workbook(path).roster
+        except _DocgenError:
+            return True  # not a form docgen reads: a review's workbook
+    try:
+        named = peek(Found(path, ())).get("issuer")
+    except (_DocgenError, OSError, ValueError):
+        return True
+    return named is None or (issuer is not None and named == issuer)
+
+
+def sparing(reads: Sequence[Path], output: Path, *, issuer: str | None = None) -> list[Path]:
+    """``reads`` without ``output`` when the file there is the command's own earlier output, which a new run
+    replaces (a summary, a review, a roster, the roll-up ``issuer`` signs)."""
+    if not earlier_output(output, issuer=issuer):
+        return list(reads)
+    return [r for r in reads if r.resolve() != output.resolve()]
 
 
 def refuse_overwrite(output: Path, force: bool, lang: Lang, reads: Sequence[Path | None] = ()) -> None:

@@ -33,10 +33,11 @@ from .common import (
 def extract_command(
     report: Annotated[
         Path,
-        typer.Argument(metavar="REPORT", help="A published report: .docx, .pdf or .html."),
+        typer.Argument(metavar="REPORT", help="A published report: .docx, .pdf or .html.", readable=False),
     ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="OUT.toml or OUT.json; default: print the TOML.")
+        Path | None,
+        typer.Option("-o", "--output", help="OUT.toml or OUT.json; default: print the TOML.", readable=False),
     ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,

@@ -30,26 +30,31 @@ from .common import (
     schema_ref,
 )
 
-ReportOption = Annotated[Path | None, typer.Option(show_default=False)]
+ReportOption = Annotated[Path | None, typer.Option(show_default=False, readable=False)]
 
 
 @app.command("init")
 def init_command(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.", readable=False)
+    ] = None,
     report_format: Annotated[
         ReportFormat | None,
         typer.Option("--format", help="The report format: 2021 or 2019.  [default: 2021, or --from's]"),
     ] = None,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", help="Write the form workbook a body fills in, here.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--xlsx", help="Write the form workbook a body fills in, here.", show_default=False, readable=False
+        ),
     ] = None,
     from_report: Annotated[
         Path | None,
-        typer.Option("--from", help="With --xlsx: fill the form from this report."),
+        typer.Option("--from", help="With --xlsx: fill the form from this report.", readable=False),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="With --xlsx: 二、上年结转 from this report's 四."),
+        typer.Option("--previous", help="With --xlsx: 二、上年结转 from this report's 四.", readable=False),
     ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,

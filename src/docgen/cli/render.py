@@ -26,6 +26,7 @@ from .common import (
     language,
     load_previous,
     say,
+    scanned,
     terminate_as_interrupt,
 )
 
@@ -38,9 +39,12 @@ def render_command(
             metavar="INPUT",
             help="The report: TOML, JSON, a form workbook, or a published .docx, .pdf or .html.",
             show_default=False,
+            readable=False,
         ),
     ],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.", readable=False)
+    ] = None,
     template: TemplateOption = None,
     defaults: DefaultsOption = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the .docx (LibreOffice).")] = False,
@@ -50,7 +54,7 @@ def render_command(
     """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
     chosen = language(lang)
     target = output or input_file.with_suffix(".docx")
-    reads = [input_file, previous, template, defaults]
+    reads = [input_file, previous, template, *scanned([input_file, previous], recursive=False), defaults]
     guard_output(target, chosen, reads)
     if pdf:
         if target.suffix.lower() == ".pdf":

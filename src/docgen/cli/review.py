@@ -31,6 +31,8 @@ from .common import (
     progress_bar,
     refuse_overwrite,
     say,
+    scanned,
+    sparing,
 )
 
 
@@ -52,15 +54,21 @@ def review_command(
             "--roster",
             help="The bodies that owe a report: a text file (a name a line), or a CSV or workbook with a name "
             "column and an optional id column.",
+            readable=False,
         ),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="A folder of last year's reports, any form."),
+        typer.Option("--previous", help="A folder of last year's reports, any form.", readable=False),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write the review here: .html (a page to filter), .xlsx, .json or .txt."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the review here: .html (a page to filter), .xlsx, .json or .txt.",
+            readable=False,
+        ),
     ] = None,
     output_format: Annotated[
         ReviewFormat | None,
@@ -76,7 +84,10 @@ def review_command(
     chosen = language(lang)
     kind = _kind(output, output_format, chosen)
     if output is not None:
-        refuse_overwrite(output, force, chosen, [*sources, roster, defaults])
+        found = sparing(scanned(sources, documents=True, recursive=True), output)
+        refuse_overwrite(
+            output, force, chosen, [*sources, roster, defaults, *found, *scanned([previous], documents=True)]
+        )
     from rich.console import Console
 
     errors = Console(stderr=True)

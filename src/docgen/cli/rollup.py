@@ -23,19 +23,24 @@ from .common import (
     language,
     refuse_overwrite,
     say,
+    scanned,
     schema_ref,
+    sparing,
 )
 
 
 @app.command("rollup")
 def rollup_command(
     sources: SourcesArgument,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The report file to write.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The report file to write.", show_default=False, readable=False)
+    ],
     issuer: Annotated[str, typer.Option("--issuer", help="The body whose report the sum is.", show_default=False)],
     year: Annotated[int | None, typer.Option("--year", help="Add only the reports of this year.")] = None,
     defaults: DefaultsOption = None,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", help="Also a roster workbook: a row per report, the sum last.")
+        Path | None,
+        typer.Option("--xlsx", help="Also a roster workbook: a row per report, the sum last.", readable=False),
     ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,
@@ -43,9 +48,9 @@ def rollup_command(
     """Add the figures of many reports of one format and year into one report file that validates."""
     chosen = language(lang)
     reads = [*sources, defaults]
-    refuse_overwrite(output, force, chosen, reads)
+    refuse_overwrite(output, force, chosen, [*reads, *sparing(scanned(sources), output, issuer=issuer)])
     if xlsx is not None:
-        refuse_overwrite(xlsx, force, chosen, [*reads, output])
+        refuse_overwrite(xlsx, force, chosen, [*reads, *sparing(scanned(sources), xlsx), output])
     with handled(chosen):
         summed = rollup(
             sources, issuer=issuer, year=year, defaults=defaults, exclude=[output, *([xlsx] if xlsx else [])]

@@ -13,7 +13,9 @@ from .common import FormatOption, LangOption, Language, ReportFormat, app, handl
 
 @app.command("check-template")
 def check_template_command(
-    template: Annotated[Path, typer.Argument(metavar="TEMPLATE", help="A .docx template.", show_default=False)],
+    template: Annotated[
+        Path, typer.Argument(metavar="TEMPLATE", help="A .docx template.", show_default=False, readable=False)
+    ],
     report_format: FormatOption = ReportFormat.f2021,
     lang: LangOption = Language.zh,
 ) -> None:

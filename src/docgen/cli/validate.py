@@ -58,7 +58,10 @@ def validate_command(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            metavar="INPUT...", help="Reports: TOML, JSON, form workbooks, or rosters (each row).", show_default=False
+            metavar="INPUT...",
+            help="Reports: TOML, JSON, form workbooks, or rosters (each row).",
+            show_default=False,
+            readable=False,
         ),
     ],
     previous: PreviousOption = None,
