@@ -7,7 +7,7 @@ and the files the command reads.  The command runs in a copy of the folder;
 afterwards no traceback was printed, every file that was there is unchanged,
 and no file is there that ``writes`` does not name.  ``links`` makes symbolic
 links and ``make`` writes files too large or too odd to keep in the
-repository, by one of the generators below.
+repository, by one of the generators below; ``fifos`` makes named pipes.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
     "long-integer-json": lambda: b'{"year": ' + b"9" * 5000 + b"}",
     "long-integer-toml": lambda: b"year = " + b"9" * 5000 + b"\n",
     "large": lambda: b"# " + b"x" * (40 << 20) + b"\n",
+    "dotted-key-toml": lambda: b"a" + b".a" * 100_000 + b" = 1\n",
+    "integer-4000-toml": lambda: b"year = " + b"9" * 4000 + b"\n",
 }
 
 
@@ -58,6 +60,8 @@ def test_a_bad_input_gets_its_message_and_loses_nothing(
         (work / name).write_bytes(GENERATORS[generator]())
     for name, target in case.get("links", {}).items():
         (work / name).symlink_to(target)
+    for name in case.get("fifos", []):
+        os.mkfifo(work / name)
     before = _snapshot(work)
     monkeypatch.chdir(work)
     result = CliRunner().invoke(app, case["command"])

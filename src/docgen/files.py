@@ -64,6 +64,19 @@ def output_problem(path: str | Path, reads: Iterable[str | Path | None] = ()) ->
     return None
 
 
+def require_regular(path: Path, name: str) -> None:
+    """Refuse an input that is not a regular file before opening it: opening a FIFO waits for a writer that
+    may never come, and a device (/dev/zero) never ends."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise FileError.from_os(name, exc) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileError(path=name, reason=Label("这是一个目录", "is a directory"))
+    if not stat.S_ISREG(info.st_mode):
+        raise FileError(path=name, reason=Label("不是普通文件（设备或管道）", "not a regular file"))
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()

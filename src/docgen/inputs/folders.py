@@ -68,7 +68,11 @@ class _Layering:
     def found(self, path: Path) -> Found:
         if path.parent not in self.folders:
             folder_defaults = path.parent / DEFAULTS_NAME
-            self.folders[path.parent] = self.shared + ((folder_defaults,) if folder_defaults.is_file() else ())
+            try:
+                present = folder_defaults.is_file()
+            except OSError:  # a folder the user may not enter: reading the report says so
+                present = False
+            self.folders[path.parent] = self.shared + ((folder_defaults,) if present else ())
         return Found(path, self.folders[path.parent])
 
 
@@ -104,21 +108,35 @@ def find_reports(
     missing: list[Path] = []
     seen = {Path(path).resolve() for path in exclude}
     for source in map(Path, sources):
-        if source.is_dir():
+        try:
+            folder_given, there = source.is_dir(), source.exists()
+        except OSError:  # a path through a folder the user may not enter: reading it says so
+            folder_given, there = False, True
+        if folder_given:
             paths = []
-            for folder in _folders(source, recursive):
-                listed = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and _file(p)]
-                paths += _with_documents(folder, listed) if documents else listed
-        elif source.exists():
+            try:
+                for folder in _folders(source, recursive):
+                    listed = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in REPORT_SUFFIXES and _file(p)]
+                    paths += _with_documents(folder, listed) if documents else listed
+            except OSError as exc:
+                raise FileError.from_os(str(exc.filename or source), exc) from None
+        elif there:
             paths = [source]
         else:
             missing.append(source)
             continue
         for path in paths:
-            if path.name != DEFAULTS_NAME and (key := path.resolve()) not in seen:
+            if path.name != DEFAULTS_NAME and (key := _resolved(path)) not in seen:
                 seen.add(key)
                 found += _rows(layering.found(path))
     return found, missing
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def _file(path: Path) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FileError, InputError
+from ..files import require_regular
 from ..issues import Issue, Location
 from ..statute import Label
 from .text import decode
@@ -49,6 +50,7 @@ def read_roster(path: str | Path, *, display: str | None = None) -> tuple[Body, 
     """The bodies of a roster file, in its order; an unreadable one raises FileError or InputError."""
     path = Path(path)
     name = display if display is not None else str(path)
+    require_regular(path, name)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import json
-import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import FileError, InputError
+from ..files import require_regular
 from ..issues import Issue, LineLocation
 from ..statute import Label
 from .source import DataPath, Source
@@ -157,6 +156,28 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# a table header, or a line that starts with a bare key (a text line holds other characters before any "=")
+_KEY_PART = re.compile(r"^[ \t]*(?:\[+([^\]\n]*)\]|([A-Za-z0-9_.\-\t ]+)=)", re.M)
+
+
+def _dotted_depth(text: str) -> None:
+    for found in _KEY_PART.finditer(text):
+        key = found.group(1) or found.group(2) or ""
+        if key.count(".") > MAX_DEPTH:
+            raise _RefusedError(key[:40], _NESTED)
+
+
+def _bounded_integers(value: Any) -> None:
+    if isinstance(value, dict):
+        for item in value.values():
+            _bounded_integers(item)
+    elif isinstance(value, list):
+        for item in value:
+            _bounded_integers(item)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_DIGITS:
+        raise _too_long(str(value))
+
+
 def _depth(value: Any, level: int = 0) -> int:
     if level > MAX_DEPTH:
         return level
@@ -195,7 +216,9 @@ def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
                 text, parse_float=_number, parse_int=_integer, parse_constant=float, object_pairs_hook=_object
             )
         else:
+            _dotted_depth(text)  # tomllib takes quadratic time over a key dotted 100,000 times
             data = _plain(tomllib.loads(text, parse_float=_number))
+            _bounded_integers(data)  # tomllib has no hook for integers, as json has
     except _RefusedError as exc:
         raise InputError(issues=[_issue(name, _line_of(text, exc.literal), "syntax", exc.detail)]) from None
     except RecursionError:
@@ -238,10 +261,9 @@ def _line_of(text: str, literal: str) -> int:
 def read_limited(path: Path, name: str, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them: a device (/dev/zero), a pipe or a
     file larger than any report is refused with one message, not read until memory runs out."""
+    require_regular(path, name)
     try:
         with path.open("rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise FileError(path=name, reason=Label("不是普通文件（设备或管道）", "not a regular file"))
             raw = handle.read(limit + 1)
     except OSError as exc:
         raise FileError.from_os(name, exc) from None

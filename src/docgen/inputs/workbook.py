@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FileError, InputError
+from ..files import require_regular
 from ..issues import CellLocation, Issue, Location
 from ..sheets import (
     FORM_SHEETS,
@@ -107,6 +108,7 @@ def _open(path: Path, name: str) -> Any:
     """The workbook, formulas as written; a file that is not one is refused with what it is instead."""
     import openpyxl
 
+    require_regular(path, name)
     try:
         with path.open("rb") as handle:
             head = handle.read(4)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...errors import FileError
+from ...files import require_regular
 from ...statute import Label
 from ..source import Source
 from .archive import refusal
@@ -23,6 +24,7 @@ def read_document(path: str | Path, *, display: str | None = None) -> Document:
     """The paragraphs and tables of a .docx, web page or PDF, told by what the file is, not only its name."""
     path = Path(path)
     name = display if display is not None else str(path)
+    require_regular(path, name)
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)

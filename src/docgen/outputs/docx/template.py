@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ...errors import FileError, InputError, TemplateError
-from ...files import write_atomic
+from ...files import require_regular, write_atomic
 from ...inputs.documents.archive import open_archive
 from ...model import Report
 from ...narrative import closest, numeral
@@ -436,6 +436,7 @@ class PreparedTemplate:
 
     @classmethod
     def from_path(cls, path: str | Path, fmt: Format) -> PreparedTemplate:
+        require_regular(Path(path), str(path))
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
