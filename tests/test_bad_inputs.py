@@ -7,7 +7,8 @@ and the files the command reads.  The command runs in a copy of the folder;
 afterwards no traceback was printed, every file that was there is unchanged,
 and no file is there that ``writes`` does not name.  ``links`` makes symbolic
 links and ``make`` writes files too large or too odd to keep in the
-repository, by one of the generators below; ``fifos`` makes named pipes.
+repository, by one of the generators below; ``fifos`` makes named pipes;
+``env`` sets environment variables (a shorter render time budget).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def test_a_bad_input_gets_its_message_and_loses_nothing(
         (work / name).symlink_to(target)
     for name in case.get("fifos", []):
         os.mkfifo(work / name)
+    for variable, value in case.get("env", {}).items():
+        monkeypatch.setenv(variable, value)
     before = _snapshot(work)
     monkeypatch.chdir(work)
     result = CliRunner().invoke(app, case["command"])

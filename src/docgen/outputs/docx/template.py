@@ -13,10 +13,16 @@ compressed anew.  The text and cells are docxtpl's (a test compares them).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import functools
 import html
 import io
+import os
 import re
+import signal
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -79,11 +85,21 @@ class _Environment(SandboxedEnvironment):
 
     # a render's budget: what a template may build or loop over, so that a template cannot take the
     # machine (range(10**9), a string times a billion, two loops of 100,000 inside each other)
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.globals["range"] = _budgeted_range
+        for unneeded in ("lipsum", "cycler", "joiner"):  # lipsum(10**6) alone takes gigabytes
+            self.globals.pop(unneeded, None)
+        self.filters = {name: _guarded(function) for name, function in self.filters.items()}
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 -- Jinja's names
+        """Any call with a number past the budget (center(10**9), "x".ljust(10**9)) is refused before it runs."""
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
+                raise _OverBudgetError(f"the number {value} passed to a call is past the template budget")
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
@@ -93,6 +109,13 @@ class _Environment(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 64:
             raise _OverBudgetError(f"the power {right} is past the template budget")
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > 4096:
+            raise _OverBudgetError("a number past 4,096 bits is past the template budget")
+        both_int = isinstance(left, int) and isinstance(right, int)
+        if operator == "*" and both_int and left.bit_length() + right.bit_length() > 4096:
+            raise _OverBudgetError("a number past 4,096 bits is past the template budget")
+        if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise _OverBudgetError("a format width past 6 digits is past the template budget")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_BUILT:
@@ -104,9 +127,59 @@ class _OverBudgetError(SecurityError):
     """A template asked for more than a render may do."""
 
 
-MAX_BUILT = 1_000_000  # characters or items a template may make with *
+MAX_BUILT = 100_000  # characters or items a template may make with *, or ask of a call
+MAX_OUTPUT = 64 << 20  # characters a part may render to
+RENDER_SECONDS = 30.0  # a part's render (DOCGEN_RENDER_SECONDS changes it, as the tests do)
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{7,}|\*)|%[-+ #0]*\d*\.(?:\d{7,}|\*)")
 MAX_STEPS = 1_000_000  # items all range() calls of one render may give
 _steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_steps")
+
+
+def _guarded(function: Any) -> Any:
+    """A filter that refuses a number past the budget (center(10**9)); Jinja calls filters directly."""
+
+    @functools.wraps(function)  # keeps what Jinja marks on it (pass_context and the like)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
+                raise _OverBudgetError(f"the number {value} passed to a filter is past the template budget")
+        return function(*args, **kwargs)
+
+    return guarded
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop a render that runs past ``seconds`` though it prints nothing (loops inside loops); only the main
+    thread can take the alarm, so a render in another thread has the output budget alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _OverBudgetError(f"a render past {seconds:g} s is past the template budget")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _bounded(chunks: Iterator[str]) -> str:
+    """A template's output, stopped when it grows past MAX_OUTPUT or takes longer than RENDER_SECONDS."""
+    out: list[str] = []
+    size, deadline = 0, time.monotonic() + RENDER_SECONDS
+    for chunk in chunks:
+        size += len(chunk)
+        out.append(chunk)
+        if size > MAX_OUTPUT:
+            raise _OverBudgetError(f"an output past {MAX_OUTPUT >> 20} M characters is past the template budget")
+        if time.monotonic() > deadline:
+            raise _OverBudgetError(f"a render past {RENDER_SECONDS:g} s is past the template budget")
+    return "".join(out)
 
 
 def _budgeted_range(*args: int) -> Iterator[int]:
@@ -446,7 +519,8 @@ class PreparedTemplate:
     def _render_part(self, part: str, values: Mapping[str, Any]) -> str:
         token = _steps.set([0])
         try:
-            xml = self._templates[part].render(values)
+            with _time_limit(float(os.environ.get("DOCGEN_RENDER_SECONDS", RENDER_SECONDS))):
+                xml = _bounded(self._templates[part].generate(values))
         except (OverflowError, MemoryError, RecursionError, _OverBudgetError) as exc:  # a macro's recursion too
             raise TemplateError(template=self.name, problems=[_over_budget(part, exc)]) from None
         except SecurityError as exc:
