@@ -29,8 +29,10 @@ Schema = dict[str, Any]
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
-# at least one character that is not a space (U+3000 too); no slash, control character or lone surrogate
-ISSUER_PATTERN = r"^(?=.*[^\s\u3000])[^/\\\u0000-\u001f\ud800-\udfff]+$"
+# at least one letter, digit or Chinese character (not only spaces, dots or invisible marks such as U+200B);
+# no slash, control character or lone surrogate
+ISSUER_PATTERN = r"^(?=.*[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff])[^/\\\u0000-\u001f\ud800-\udfff]+$"
+MAX_SECTIONS = 999  # （一） to （九百九十九）
 
 
 def schema_id(fmt: str) -> str:
@@ -145,6 +147,7 @@ def build_schema(fmt_name: str) -> Schema:
             },
             ["heading", "text"],
         ),
+        "maxItems": MAX_SECTIONS,
     }
     applications = _object(
         SECTION_LABELS["applications"].zh,

@@ -83,6 +83,10 @@ def _from_schema_error(check: Checking, error: jsonschema.ValidationError) -> li
         return [type_issue(check, path, types, value)]
     if error.validator == "pattern" and path in (("issuer",), ("date",)):
         return [_schema_issue(check, path, str(path[0]), "YYYY-MM-DD", shown(value))]
+    if error.validator == "maxItems" and isinstance(value, list):
+        limit = str(error.validator_value)
+        detail = Label(f"最多 {limit} 项，实为 {len(value)} 项", f"at most {limit} items, found {len(value)}")
+        return [check.issue(path, "schema", detail, expected=limit, found=str(len(value)))]
     expected = {"type": "、".join(sorted(types)), "enum": str(schema_of.get("enum", ""))}.get(str(error.validator), "")
     return [_schema_issue(check, path, str(error.validator), expected, shown(value), error.message)]
 
