@@ -77,6 +77,16 @@ def require_regular(path: Path, name: str) -> None:
         raise FileError(path=name, reason=Label("不是普通文件（设备或管道）", "not a regular file"))
 
 
+def read_head(path: Path, name: str, size: int) -> bytes:
+    """At most ``size`` bytes from the start of the regular file at ``path``; a device or pipe is refused first."""
+    require_regular(path, name)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise FileError.from_os(name, exc) from None
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()

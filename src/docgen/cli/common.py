@@ -13,7 +13,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from ..errors import DocgenError, InputError, MismatchError
+from ..errors import DocgenError, FileError, InputError, MismatchError
 from ..files import output_problem
 from ..inputs import Source, find_reports, load_report, report_file
 from ..resources import schema_path
@@ -133,11 +133,9 @@ def guard_output(output: Path, lang: Lang, reads: Sequence[Path | None] = ()) ->
 def scanned(sources: Sequence[Path | None], *, documents: bool = False, recursive: bool = False) -> list[Path]:
     """The files a command reads from ``sources`` (folders scanned as it scans them), and the defaults under
     them: what no output of the command may replace."""
-    from ..errors import FileError as _FileError
-
     try:
         found, _ = find_reports([s for s in sources if s is not None], documents=documents, recursive=recursive)
-    except _FileError:
+    except FileError:
         return []
     return [path for item in found for path in (item.path, *item.defaults)]
 
@@ -146,7 +144,6 @@ def earlier_output(path: Path, *, issuer: str | None = None) -> bool:
     """Whether the file at ``path``, found among a command's sources, is that command's own earlier output
     (run again, it replaces it) rather than a body's report: a summary, review or roster workbook that no
     body signs, or, with ``issuer``, the roll-up that body signs."""
-    from ..errors import DocgenError as _DocgenError
     from ..inputs import Found, peek
 
     if not path.is_file():
@@ -156,11 +153,11 @@ def earlier_output(path: Path, *, issuer: str | None = None) -> bool:
 
         try:
             return read_workbook(path).roster
-        except _DocgenError:
+        except DocgenError:
             return True  # not a form docgen reads: a review's workbook
     try:
         named = peek(Found(path, ())).get("issuer")
-    except (_DocgenError, OSError, ValueError):
+    except (DocgenError, OSError, ValueError):
         return True
     return named is None or (issuer is not None and named == issuer)
 

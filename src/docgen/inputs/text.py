@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import FileError, InputError
-from ..files import require_regular
+from ..files import read_head
 from ..issues import Issue, LineLocation
 from ..statute import Label
 from .source import DataPath, Source
@@ -261,12 +261,7 @@ def _line_of(text: str, literal: str) -> int:
 def read_limited(path: Path, name: str, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them: a device (/dev/zero), a pipe or a
     file larger than any report is refused with one message, not read until memory runs out."""
-    require_regular(path, name)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        raise FileError.from_os(name, exc) from None
+    raw = read_head(path, name, limit + 1)
     if len(raw) > limit:
         raise FileError(
             path=name, reason=Label(f"文件超过 {limit >> 20} MB，不像是一份报告", f"larger than {limit >> 20} MB")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FileError, InputError
-from ..files import require_regular
+from ..files import read_head
 from ..issues import CellLocation, Issue, Location
 from ..sheets import (
     FORM_SHEETS,
@@ -108,12 +108,7 @@ def _open(path: Path, name: str) -> Any:
     """The workbook, formulas as written; a file that is not one is refused with what it is instead."""
     import openpyxl
 
-    require_regular(path, name)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError as exc:
-        raise FileError.from_os(name, exc) from None
+    head = read_head(path, name, 4)
     if head == _CFB:
         raise not_a_workbook(name, "设了打开密码，或是旧的 .xls 格式")
     if head == b"PK\x03\x04":  # an archive that would unpack to an absurd size is refused before openpyxl sees it

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import FileError
-from ...files import require_regular
+from ...files import read_head
 from ...statute import Label
 from ..source import Source
 from .archive import refusal
@@ -24,12 +23,7 @@ def read_document(path: str | Path, *, display: str | None = None) -> Document:
     """The paragraphs and tables of a .docx, web page or PDF, told by what the file is, not only its name."""
     path = Path(path)
     name = display if display is not None else str(path)
-    require_regular(path, name)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise FileError.from_os(name, exc) from None
+    head = read_head(path, name, 1024)
     suffix = path.suffix.lower()
     if head.startswith(_OLE):
         raise refusal(

@@ -12,7 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ...errors import FileError
+from ...files import read_head
 from ...statute import Label
 from .archive import refusal
 from .model import Block, Document, Paragraph, Role, spanned
@@ -164,11 +164,7 @@ def _clean(text: str) -> str:
 
 def read_html(path: Path, name: str) -> Document:
     """The paragraphs and tables of the web page at ``path``."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise FileError.from_os(name, exc) from None
+    raw = read_head(path, name, MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise refusal(
             name,
