@@ -294,11 +294,14 @@ def test_a_batch_stopped_half_way_and_run_again_ends_byte_identical(
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
 def test_stopping_a_pdf_batch_leaves_no_libreoffice_behind(tmp_path: Path) -> None:
-    """Ctrl-C twice, then SIGKILL of the group, during --pdf: the batch ends, and no LibreOffice survives it."""
+    """Ctrl-C twice, then SIGKILL of the group, during --pdf: the batch ends, and no LibreOffice survives it;
+    after Ctrl-C nothing is left in TMPDIR either (LibreOffice's own lu*.tmp files included)."""
     _county(tmp_path / "in", copies=3)
     for stop in ("ctrl-c twice", "killed"):
         out = tmp_path / stop
-        process = _run_batch(tmp_path / "in", out, "--pdf", tmp=tmp_path)
+        scratch = tmp_path / f"tmp-{len(stop)}"
+        scratch.mkdir()
+        process = _run_batch(tmp_path / "in", out, "--pdf", tmp=scratch)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 2:
             time.sleep(0.05)
@@ -313,6 +316,8 @@ def test_stopping_a_pdf_batch_leaves_no_libreoffice_behind(tmp_path: Path) -> No
         while running(str(tmp_path)) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert running(str(tmp_path)) == [], stop  # its LibreOffices had their profiles in its TMPDIR
+        if stop != "killed":  # SIGKILL gives no process the chance to clean up
+            assert list(scratch.iterdir()) == [], stop
         pdfs = list(out.glob("*.pdf"))
         assert pdfs and all(
             p.read_bytes().startswith(b"%PDF-") and p.read_bytes().rstrip().endswith(b"%%EOF") for p in pdfs

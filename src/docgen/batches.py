@@ -31,6 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from types import FrameType
 from typing import Any, Literal
 
 from .checks import check
@@ -142,11 +143,19 @@ _SETTINGS: _Settings | None = None  # a worker process's settings, set by its in
 
 
 def _start_worker(settings: _Settings) -> None:
-    """A worker's start: the parent handles Ctrl-C; SIGTERM ends a worker at once, as it ends any process."""
+    """A worker's start: the parent handles Ctrl-C; SIGTERM ends a worker at once (its LibreOffice killed and
+    its temporary files removed first)."""
     global _SETTINGS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    signal.signal(signal.SIGTERM, _end_worker)  # not the parent's handler, inherited through fork
     _SETTINGS = settings
+
+
+def _end_worker(signum: int, frame: FrameType | None) -> None:
+    converter = _SETTINGS.converter if _SETTINGS is not None else None
+    if converter is not None:
+        converter.abandon()
+    os._exit(128 + signum)
 
 
 @cache
@@ -408,7 +417,7 @@ class _Run:
             executor.shutdown(wait=True, cancel_futures=True)
         except KeyboardInterrupt:
             for process in list(getattr(executor, "_processes", {}).values()):
-                process.kill()  # each worker's LibreOffice sees its parent gone and stops too
+                process.terminate()  # each worker kills its LibreOffice and removes its files, then ends
             executor.shutdown(wait=True, cancel_futures=True)
         self.executor = None
         for future, task in self.running.items():

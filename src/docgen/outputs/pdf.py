@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import time
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -111,6 +112,23 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
             stream.close()
 
 
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back (and delivered after) while a cleanup runs, where the platform allows."""
+    hold = getattr(signal, "pthread_sigmask", None)
+    if hold is None:
+        yield
+        return
+    before = hold(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        hold(signal.SIG_SETMASK, before)
+
+
 @dataclass
 class _State:
     """What a converter holds outside itself, so that a finalizer can clean it up."""
@@ -122,8 +140,10 @@ class _State:
 
     def close(self, *, graceful: bool = True) -> None:
         """Stop the worker (asked to quit first when ``graceful``: not after an interrupt) and LibreOffice, and
-        remove the temporary folder."""
-        worker, self.worker = self.worker, None
+        remove the temporary folder.  A Ctrl-C or SIGTERM while it waits for the worker to quit, or a second
+        one during the cleanup, waits until the cleanup is done: nothing is left running or behind."""
+        interrupted = False
+        worker = self.worker
         if graceful and worker is not None and worker.poll() is None:
             try:
                 assert worker.stdin is not None
@@ -132,13 +152,19 @@ class _State:
                 worker.wait(timeout=30)
             except (OSError, subprocess.TimeoutExpired):
                 pass
-        _stop(worker)
-        for child in self.children:
-            _stop(child)
-        self.children.clear()
-        folder, self.folder = self.folder, None
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            except KeyboardInterrupt:
+                interrupted = True
+        with _signals_held():
+            self.worker = None
+            _stop(worker)
+            for child in self.children:
+                _stop(child)
+            self.children.clear()
+            folder, self.folder = self.folder, None
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        if interrupted:
+            raise KeyboardInterrupt
 
 
 class Converter:
@@ -169,6 +195,10 @@ class Converter:
     def close(self) -> None:
         """Stop LibreOffice and remove the converter's temporary files."""
         self._state.close()
+
+    def abandon(self) -> None:
+        """Kill LibreOffice without asking it to quit, and remove the temporary files: after an interrupt."""
+        self._state.close(graceful=False)
 
     @property
     def backend(self) -> Literal["uno", "soffice"]:
@@ -227,6 +257,9 @@ class Converter:
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(fonts_conf())
         env["HOME"] = str(self._folder())  # LibreOffice writes caches under HOME as well
+        scratch = self._folder() / "tmp"  # and its lu*.tmp files in TMPDIR: inside the folder, they go with it
+        scratch.mkdir(exist_ok=True)
+        env["TMPDIR"] = env["TMP"] = env["TEMP"] = str(scratch)
         return env
 
     def _profile(self) -> str:
