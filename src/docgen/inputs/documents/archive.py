@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -14,6 +15,10 @@ MAX_ENTRIES = 2000  # a report's .docx has about 20 parts, a workbook about 15
 MAX_PART = 64 << 20  # bytes of one part, uncompressed
 MAX_TOTAL = 256 << 20  # bytes of all parts, uncompressed
 MAX_RATIO = 200  # how many times a large part may have been compressed; office XML reaches about 40
+_XML_PARTS = (".xml", ".rels", ".vml")
+# a DTD or entity declaration, in the encodings an XML part may use; Word, WPS and LibreOffice never write one
+_DECLARATIONS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("ascii", "utf-16-le", "utf-16-be"))
+_OVERLAP = max(len(m) for m in _DECLARATIONS)
 
 
 def refusal(name: str, detail: Label) -> InputError:
@@ -52,4 +57,33 @@ def open_archive(path: Path | IO[bytes], name: str, *, needs: str, what: str) ->
     if needs not in archive.namelist():
         archive.close()
         raise refusal(name, Label(f"不是 {what} 文件：缺少 {needs}", f"not a {what} file: it has no {needs}"))
+    try:
+        declaring = next((info.filename for info in infos if _declares(archive, info)), None)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        archive.close()
+        raise refusal(name, Label(f"不是可读的 {what} 文件（{exc}）", f"not a readable {what} file ({exc})")) from None
+    if declaring is not None:
+        archive.close()
+        raise refusal(
+            name,
+            Label(
+                f"{what} 文件的 {declaring} 声明了 DTD 或实体，办公软件不会这样做：未读取",
+                f"{declaring} in the {what} file declares a DTD or entities, which office programs never do: not read",
+            ),
+        )
     return archive
+
+
+def _declares(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether an XML part declares a DTD or entities (which could read files from the disk or expand to
+    gigabytes); read as a stream, so every part is also checked to unpack (a corrupt stream raises)."""
+    if not info.filename.lower().endswith(_XML_PARTS):
+        return False
+    with archive.open(info) as stream:
+        tail = b""
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            if any(marker in window for marker in _DECLARATIONS):
+                return True
+            tail = window[-_OVERLAP:]
+    return False
