@@ -146,14 +146,28 @@ def _integer(text: str) -> int:
     return int(text)
 
 
+class _DuplicateKeyError(Exception):
+    """A JSON object gives a key twice; where (``line``, of the second) is found by walking the text."""
+
+    def __init__(self, key: str = "", line: int = 0) -> None:
+        self.key, self.line = key, line
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object; a key given twice is refused (TOML refuses it too), not silently the last one."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _RefusedError(f'"{key}"', Label(f"键 “{key}” 出现了两次", f"the key “{key}” is given twice"))
-        out[key] = value
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        raise _DuplicateKeyError
     return out
+
+
+def _duplicate(text: str) -> _DuplicateKeyError:
+    """The first key the JSON ``text`` gives twice in one object, with the line of its second time."""
+    try:
+        _JsonLines(text).run()
+    except _DuplicateKeyError as found:
+        return found
+    return _DuplicateKeyError()  # not reached: the parser found one
 
 
 # a table header, or a line that starts with a bare key (a text line holds other characters before any "=")
@@ -219,6 +233,10 @@ def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
             _dotted_depth(text)  # tomllib takes quadratic time over a key dotted 100,000 times
             data = _plain(tomllib.loads(text, parse_float=_number))
             _bounded_integers(data)  # tomllib has no hook for integers, as json has
+    except _DuplicateKeyError:
+        twice = _duplicate(text)
+        detail = Label(f"键 “{twice.key}” 出现了两次", f"the key “{twice.key}” is given twice")
+        raise InputError(issues=[_issue(name, twice.line, "syntax", detail)]) from None
     except _RefusedError as exc:
         raise InputError(issues=[_issue(name, _line_of(text, exc.literal), "syntax", exc.detail)]) from None
     except RecursionError:
@@ -250,12 +268,8 @@ def parse(text: str, name: str, *, kind: Kind | None = None) -> Source:
 
 
 def _line_of(text: str, literal: str) -> int:
-    """The line where ``literal`` is first written; the second time, for a key given twice."""
-    at = text.find(literal)
-    if literal.startswith('"') and at >= 0:
-        again = text.find(literal, at + len(literal))
-        at = again if again >= 0 else at
-    return text.count("\n", 0, max(at, 0)) + 1
+    """The line where ``literal`` is first written."""
+    return text.count("\n", 0, max(text.find(literal), 0)) + 1
 
 
 def read_limited(path: Path, name: str, limit: int) -> bytes:
@@ -449,12 +463,16 @@ class _JsonLines(_Scanner):
         head = self.peek()
         if head == "{":
             self.advance()
+            keys: set[str] = set()
             while True:
                 self.skip(" \t\r\n,")
                 if self.peek() == "}":
                     break
                 key_line = self.line
                 key = json.loads('"' + self.string('"', True) + '"')
+                if key in keys:  # only in text the parser refused, which is walked up to here
+                    raise _DuplicateKeyError(key, key_line)
+                keys.add(key)
                 self.lines.setdefault(path + (key,), key_line)
                 self.skip(" \t\r\n:")
                 self.value(path + (key,))
