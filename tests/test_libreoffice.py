@@ -250,10 +250,20 @@ def test_a_crashing_libreoffice_says_so_in_a_message_of_bounded_size(
     assert not target.exists() and running(str(tmp_path / "soffice")) == []
 
 
-def test_a_result_that_is_not_a_pdf_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A converter that writes random bytes as the PDF: an error, and no file at the output."""
-    # the last argument is the document; write 4 KiB of noise where its PDF belongs
-    noise = 'for last; do :; done; head -c 4096 /dev/urandom > "$(dirname "$last")/$(basename "$last" .docx).pdf"'
+@pytest.mark.parametrize(
+    "written",
+    [
+        "head -c 4096 /dev/urandom",
+        "{ echo %PDF-1.7; head -c 4096 /dev/urandom; }",
+        "printf '%s\\n' %PDF-1.7 '1 0 obj << /Type /Catalog >> endobj'",
+    ],
+    ids=["noise", "a-header-then-noise", "cut-off"],
+)
+def test_a_result_that_is_not_a_pdf_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str) -> None:
+    """A converter that writes noise, a PDF header then noise, or a PDF that stops before its end where the
+    PDF belongs: an error, and no file at the output."""
+    # the last argument is the document; write the bytes where its PDF belongs
+    noise = f'for last; do :; done; {written} > "$(dirname "$last")/$(basename "$last" .docx).pdf"'
     _fake_soffice(tmp_path, noise)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     target = tmp_path / "out.pdf"

@@ -84,7 +84,14 @@ def _failed(said: str | Label) -> RenderError:
     )
 
 
-_NOT_A_PDF = Label("结果不是 PDF 文件", "the result is not a PDF")
+_NOT_A_PDF = Label("结果不是完整的 PDF 文件", "the result is not a whole PDF")
+
+
+def is_whole_pdf(data: bytes) -> bool:
+    """Whether ``data`` is a PDF written to its end: its header, and the cross-reference pointer and end
+    marker a PDF closes with (a cut-off or garbled file has them neither at the end)."""
+    tail = data[-1024:]
+    return data.startswith(b"%PDF-") and b"startxref" in tail and tail.rstrip().endswith(b"%%EOF")
 
 
 def _stopped(code: int | None) -> Label:
@@ -236,7 +243,7 @@ class Converter:
         finally:
             source.unlink(missing_ok=True)
             target.unlink(missing_ok=True)
-        if not data.startswith(b"%PDF-"):
+        if not is_whole_pdf(data):
             raise _failed(_NOT_A_PDF)
         return data
 
