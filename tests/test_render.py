@@ -251,6 +251,30 @@ def test_threads_render_the_same_bytes() -> None:
     assert all(r == expected * 3 for r in results.values())
 
 
+@pytest.mark.parametrize("case", ["template-macro-doubling", "template-loops-over-a-built-list"])
+def test_a_template_that_works_without_end_is_stopped_in_a_thread_too(
+    monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """A library caller rendering in a thread (no signals reach it): a template repeating silent work (a
+    macro calling itself twice, 60 deep; two loops of 99,999) is stopped by the step or time budget."""
+    monkeypatch.setenv("DOCGEN_RENDER_SECONDS", "1")
+    folder = ROOT / "tests" / "bad_inputs" / case
+    report = _report(folder / "q.toml")
+    caught: list[docgen.TemplateError] = []
+
+    def work() -> None:
+        try:
+            PreparedTemplate.from_path(folder / "t.docx", FORMAT_SPECS["2021"]).render(report)
+        except docgen.TemplateError as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the render did not stop"
+    assert len(caught) == 1 and "template budget" in caught[0].message("en")
+
+
 def _custom_template(tmp_path: Path, old: str, new: str) -> Path:
     doc = Document(str(template_path("2021")))
     for paragraph in doc.paragraphs:

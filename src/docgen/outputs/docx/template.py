@@ -13,15 +13,12 @@ compressed anew.  The text and cells are docxtpl's (a test compares them).
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 import html
 import io
 import os
 import re
-import signal
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -89,16 +86,35 @@ class _Environment(SandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.globals["range"] = _budgeted_range
         for unneeded in ("lipsum", "cycler", "joiner"):  # lipsum(10**6) alone takes gigabytes
             self.globals.pop(unneeded, None)
-        self.filters = {name: _guarded(function) for name, function in self.filters.items()}
+        self.filters = {name: _guarded(name, function) for name, function in self.filters.items()}
+        self.filters[_STEP] = _step
+
+    def _generate(
+        self, source: nodes.Template, name: str | None, filename: str | None, defer_init: bool = False
+    ) -> str:
+        """Jinja's code for a template, with each loop's items and each macro's call counted against the budget
+        (the only ways a template repeats work); a filter, so no name a template sets can stand in for it."""
+        for loop in source.find_all(nodes.For):
+            assert isinstance(loop, nodes.For)
+            loop.iter = _stepping(loop.iter, loop.lineno)
+        for block in source.find_all((nodes.Macro, nodes.CallBlock)):
+            assert isinstance(block, nodes.Macro | nodes.CallBlock)
+            block.body.insert(0, nodes.Output([_stepping(nodes.Const(""), block.lineno)], lineno=block.lineno))
+        return str(super()._generate(source, name, filename, defer_init))
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """The sandbox's str.format, refused for a field of 7-digit width or a width given by an argument."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _WIDE_FIELD.search(value.__self__):
+            raise _OverBudgetError("a format width past 6 digits is past the template budget")
+        return wrapped
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 -- Jinja's names
-        """Any call with a number past the budget (center(10**9), "x".ljust(10**9)) is refused before it runs."""
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
-                raise _OverBudgetError(f"the number {value} passed to a call is past the template budget")
+        """Any call with a number past the budget (center(10**9), "x".ljust(10**9)), or that would grow a
+        string past it ("{:>999999999}".format(1), a replace by a long string), is refused before it runs."""
+        _within_budget("a call", getattr(__obj, "__name__", ""), getattr(__obj, "__self__", None), args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -131,66 +147,97 @@ MAX_BUILT = 100_000  # characters or items a template may make with *, or ask of
 MAX_OUTPUT = 64 << 20  # characters a part may render to
 RENDER_SECONDS = 30.0  # a part's render (DOCGEN_RENDER_SECONDS changes it, as the tests do)
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{7,}|\*)|%[-+ #0]*\d*\.(?:\d{7,}|\*)")
-MAX_STEPS = 1_000_000  # items all range() calls of one render may give
-_steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_steps")
+_WIDE_FIELD = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")  # str.format's "{:>999999999}", "{:{}}"
+MAX_STEPS = 1_000_000  # loop items and macro calls one render may take
+_STEP = "docgen_step"  # the filter counting them
 
 
-def _guarded(function: Any) -> Any:
-    """A filter that refuses a number past the budget (center(10**9)); Jinja calls filters directly."""
+class _Budget:
+    """What one part's render has used: steps, and the time it may take (in any thread: no signals)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.steps, self.seconds, self.deadline = 0, seconds, time.monotonic() + seconds
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _OverBudgetError(f"loops past {MAX_STEPS} steps: past the template budget")
+        if time.monotonic() > self.deadline:
+            raise _OverBudgetError(f"a render past {self.seconds:g} s is past the template budget")
+
+
+_budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("template_budget")
+
+
+@jinja2.pass_context  # never worked out when the template is compiled, as a plain filter on a constant is
+def _step(context: Any, value: Any) -> Any:
+    """A loop's items, each counted as a step; or, for a macro, one step for its call."""
+    budget = _budget.get(None)
+    if budget is None:
+        return value
+    if isinstance(value, str):
+        budget.step()
+        return value
+    return _counted(value, budget)
+
+
+def _counted(items: Any, budget: _Budget) -> Iterator[Any]:
+    for item in items:
+        budget.step()
+        yield item
+
+
+def _stepping(node: nodes.Node, lineno: int) -> nodes.Filter:
+    return nodes.Filter(node, _STEP, [], [], None, None, lineno=lineno)
+
+
+def _within_budget(what: str, name: str, target: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    """Refuse a call or filter (``name``, on ``target`` when a method) that would build more than a render
+    may: a number past MAX_BUILT, a format width of 7 digits, or a replace that grows past MAX_OUTPUT."""
+    values = (*args, *kwargs.values())
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
+            raise _OverBudgetError(f"the number {value} passed to {what} is past the template budget")
+    subject = target if isinstance(target, str) else next((v for v in values if isinstance(v, str)), "")
+    if name == "format" and _WIDE_FORMAT.search(subject):  # the filter; str.format is wrap_str_format's
+        raise _OverBudgetError("a format width past 6 digits is past the template budget")
+    if name == "replace" and _replaced_length(target, values) > MAX_OUTPUT:
+        raise _OverBudgetError("a replace past the output budget is past the template budget")
+
+
+def _replaced_length(target: Any, values: tuple[Any, ...]) -> int:
+    """How long a replace makes its string: ``target.replace(old, new)``, or the filter's ``s, old, new``."""
+    texts = [str(v) for v in values if isinstance(v, str)]
+    if isinstance(target, str):
+        texts.insert(0, target)
+    if len(texts) < 3:
+        return 0
+    subject, old, new = texts[:3]
+    times = len(subject) + 1 if not old else subject.count(old)
+    return len(subject) + times * (len(new) - len(old))
+
+
+def _guarded(name: str, function: Any) -> Any:
+    """A filter refusing what would build past the budget (center(10**9)); Jinja calls filters directly."""
 
     @functools.wraps(function)  # keeps what Jinja marks on it (pass_context and the like)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
-                raise _OverBudgetError(f"the number {value} passed to a filter is past the template budget")
+        _within_budget("a filter", name, None, args, kwargs)
         return function(*args, **kwargs)
 
     return guarded
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop a render that runs past ``seconds`` though it prints nothing (loops inside loops); only the main
-    thread can take the alarm, so a render in another thread has the output budget alone."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise _OverBudgetError(f"a render past {seconds:g} s is past the template budget")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _bounded(chunks: Iterator[str]) -> str:
-    """A template's output, stopped when it grows past MAX_OUTPUT or takes longer than RENDER_SECONDS."""
+    """A template's output, stopped when it grows past MAX_OUTPUT."""
     out: list[str] = []
-    size, deadline = 0, time.monotonic() + RENDER_SECONDS
+    size = 0
     for chunk in chunks:
         size += len(chunk)
         out.append(chunk)
         if size > MAX_OUTPUT:
             raise _OverBudgetError(f"an output past {MAX_OUTPUT >> 20} M characters is past the template budget")
-        if time.monotonic() > deadline:
-            raise _OverBudgetError(f"a render past {RENDER_SECONDS:g} s is past the template budget")
     return "".join(out)
-
-
-def _budgeted_range(*args: int) -> Iterator[int]:
-    """range(), its items counted against the render's budget (the sandbox's own limit is per call)."""
-    counter = _steps.get(None)
-    for item in range(*args):
-        if counter is not None:
-            counter[0] += 1
-            if counter[0] > MAX_STEPS:
-                raise _OverBudgetError(f"loops past {MAX_STEPS} steps: past the template budget")
-        yield item
 
 
 def environment() -> jinja2.Environment:
@@ -330,6 +377,13 @@ def check_sources(sources: Mapping[str, str], fmt_name: str) -> list[Label]:
                 )
             if isinstance(name, str) and name.startswith("_"):  # the sandbox refuses these at render time
                 problems.append(_unsafe(part, name))
+        if any(isinstance(loop, nodes.For) and loop.recursive for loop in tree.find_all(nodes.For)):
+            problems.append(  # its inner calls would escape the step budget
+                Label(
+                    f"{part}：模板用了递归循环（for … recursive），报告模板不需要，也不支持",
+                    f"{part}: the template has a recursive loop (for … recursive), which is not supported",
+                )
+            )
         free = set(meta.find_undeclared_variables(tree))
         for name in _chains(tree, free):
             if name not in known:
@@ -515,10 +569,9 @@ class PreparedTemplate:
         return cls(data, name=str(path), fmt=fmt)
 
     def _render_part(self, part: str, values: Mapping[str, Any]) -> str:
-        token = _steps.set([0])
+        token = _budget.set(_Budget(float(os.environ.get("DOCGEN_RENDER_SECONDS", RENDER_SECONDS))))
         try:
-            with _time_limit(float(os.environ.get("DOCGEN_RENDER_SECONDS", RENDER_SECONDS))):
-                xml = _bounded(self._templates[part].generate(values))
+            xml = _bounded(self._templates[part].generate(values))
         except (OverflowError, MemoryError, RecursionError, _OverBudgetError) as exc:  # a macro's recursion too
             raise TemplateError(template=self.name, problems=[_over_budget(part, exc)]) from None
         except SecurityError as exc:
@@ -529,7 +582,7 @@ class PreparedTemplate:
         except jinja2.TemplateError as exc:
             raise TemplateError(template=self.name, problems=[Label(f"{part}：{exc}", f"{part}: {exc}")]) from None
         finally:
-            _steps.reset(token)
+            _budget.reset(token)
         xml = _PARAGRAPH_ON_ITS_LINE.sub(r"<w:p\1", xml)
         if any(ch in xml for ch in _LISTING):
             xml = str(self._tpl.resolve_listing(xml))
