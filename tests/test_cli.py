@@ -122,6 +122,20 @@ def test_usage_error_exit_2(runner: CliRunner) -> None:
     assert runner.invoke(app, ["validate"]).exit_code == 2
 
 
+@pytest.mark.parametrize("command", ["render", "extract", "init", "review", "rollup"])
+def test_an_output_ending_in_a_slash_is_a_folder_not_a_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """-o new/ (a folder that does not exist yet): a usage error, and no file named "new" is made."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.toml").write_bytes(EXAMPLES[0].read_bytes())
+    extra = {"render": ["r.toml"], "extract": ["r.docx"], "review": ["."], "rollup": ["r.toml", "--issuer", "x"]}
+    result = runner.invoke(app, [command, *extra.get(command, []), "-o", "new/"])
+    assert result.exit_code == 2, result.output
+    assert "是文件夹" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.toml"]
+
+
 @pytest.mark.parametrize("fmt", ["2021", "2019"])
 def test_init_writes_a_valid_starter(runner: CliRunner, tmp_path: Path, fmt: str) -> None:
     """Every row of the format is in the starter, labelled, and the starter validates as written."""

@@ -112,6 +112,12 @@ def batch_command(
     from ..batches import batch
 
     chosen = language(lang)
+    if outdir.exists() and not outdir.is_dir():
+        fail(
+            Label(f"{outdir}: 不是文件夹；-o 应为输出文件夹", f"{outdir}: not a folder; -o names the output folder"),
+            chosen,
+            USAGE,
+        )
     reads = [*sources, *scanned([previous], documents=True), defaults, template]
     if summary is not None:
         guard_output(summary, chosen, [*reads, *sparing(scanned(sources), summary)])

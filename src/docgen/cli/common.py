@@ -65,6 +65,13 @@ PreviousOption = Annotated[
 ]
 
 
+def output_file(value: str) -> Path:
+    """An -o that names a file: one ending in a separator names a folder, a usage error (exit 2)."""
+    if value.endswith(("/", os.sep)):
+        raise typer.BadParameter(f"{value}: 以 / 结尾，是文件夹；请给出文件名 (a folder: give a file name)")
+    return Path(value)
+
+
 def progress_bar(console: Any, description: str) -> tuple[Any, Any]:
     """A progress bar on ``console`` (rich), gone when done, and its task."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

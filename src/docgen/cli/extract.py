@@ -23,6 +23,7 @@ from .common import (
     fail,
     handled,
     language,
+    output_file,
     refuse_overwrite,
     say,
     schema_ref,
@@ -37,7 +38,9 @@ def extract_command(
     ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="OUT.toml or OUT.json; default: print the TOML.", readable=False),
+        typer.Option(
+            "-o", "--output", help="OUT.toml or OUT.json; default: print the TOML.", readable=False, parser=output_file
+        ),
     ] = None,
     force: ForceOption = False,
     lang: LangOption = Language.zh,

@@ -25,6 +25,7 @@ from .common import (
     fail,
     handled,
     language,
+    output_file,
     refuse_overwrite,
     say,
     schema_ref,
@@ -36,7 +37,8 @@ ReportOption = Annotated[Path | None, typer.Option(show_default=False, readable=
 @app.command("init")
 def init_command(
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where to write; default: print it.", readable=False)
+        Path | None,
+        typer.Option("-o", "--output", help="Where to write; default: print it.", readable=False, parser=output_file),
     ] = None,
     report_format: Annotated[
         ReportFormat | None,

@@ -25,6 +25,7 @@ from .common import (
     handled,
     language,
     load_previous,
+    output_file,
     say,
     scanned,
     terminate_as_interrupt,
@@ -43,7 +44,8 @@ def render_command(
         ),
     ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Default: INPUT with .docx.", readable=False)
+        Path | None,
+        typer.Option("-o", "--output", help="Default: INPUT with .docx.", readable=False, parser=output_file),
     ] = None,
     template: TemplateOption = None,
     defaults: DefaultsOption = None,

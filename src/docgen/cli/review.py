@@ -27,6 +27,7 @@ from .common import (
     fail,
     handled,
     language,
+    output_file,
     overview_limit,
     progress_bar,
     refuse_overwrite,
@@ -68,6 +69,7 @@ def review_command(
             "--output",
             help="Write the review here: .html (a page to filter), .xlsx, .json or .txt.",
             readable=False,
+            parser=output_file,
         ),
     ] = None,
     output_format: Annotated[

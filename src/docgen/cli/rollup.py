@@ -21,6 +21,7 @@ from .common import (
     err,
     handled,
     language,
+    output_file,
     refuse_overwrite,
     say,
     scanned,
@@ -33,7 +34,10 @@ from .common import (
 def rollup_command(
     sources: SourcesArgument,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="The report file to write.", show_default=False, readable=False)
+        Path,
+        typer.Option(
+            "-o", "--output", help="The report file to write.", show_default=False, readable=False, parser=output_file
+        ),
     ],
     issuer: Annotated[str, typer.Option("--issuer", help="The body whose report the sum is.", show_default=False)],
     year: Annotated[int | None, typer.Option("--year", help="Add only the reports of this year.")] = None,
