@@ -51,10 +51,13 @@ def violations(check: Checking) -> tuple[list[Issue], set[DataPath]]:
     return found, refused
 
 
+_INVISIBLE = re.compile("[\u0000-\u001f\u007f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
 def shown(value: Any) -> str:
     """A value as a message quotes it."""
-    if isinstance(value, str):
-        return f"“{value}”"
+    if isinstance(value, str):  # what cannot be seen is shown as its code (U+202E)
+        return "“" + _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value) + "”"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
@@ -132,8 +135,9 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _SCHEMA_TEXT: dict[str, tuple[str, str]] = {
     "required": ("缺少必填项 “{expected}”", "missing required key “{expected}”"),
     "issuer": (
-        "发布机关不能为空，也不能含斜杠或控制字符，实为 {found}",
-        "must not be empty or contain a slash or control character, found {found}",
+        "应写出机关名称（含汉字、字母或数字），不能含斜杠、控制字符或不可见的格式字符，实为 {found}",
+        "must name the body (with letters or digits), without a slash, control or invisible format character, "
+        "found {found}",
     ),
     "date": (
         "日期应写作 YYYY-MM-DD，如 2025-01-08，实为 {found}",
