@@ -147,6 +147,8 @@ def test_blank_given_and_computed_cells(county: Path, tmp_path: Path) -> None:
     granted = [("applications", "results", "granted", c.key) for c in TABLE_B_COLUMNS]
     assert _printed(render(_report(path)), "2021", *granted) == ["40", "5", "1", "", "2", "", "48"]
     assert _printed(render(_report(county)), "2021", ("proactive", "fees")) == ["18.8710"]
+    negative_zero = _with(county, tmp_path, "fees = 18.8710", "fees = -0.00")
+    assert _printed(render(_report(negative_zero)), "2021", ("proactive", "fees")) == ["0.00"]
 
 
 def test_text_is_escaped_and_never_evaluated(county: Path, tmp_path: Path) -> None:

@@ -72,14 +72,13 @@ def _read(value: Any, kind: str) -> Cell:
     if _is_count(value):
         return Cell(value, "given")
     if kind == "money":
-        if isinstance(value, Decimal):
-            return Cell(value, "given")
         if isinstance(value, str):
             try:
-                number = Decimal(value)
+                value = Decimal(value)
             except ArithmeticError:
                 return BLANK
-            return Cell(number, "given") if number.is_finite() else BLANK
+        if isinstance(value, Decimal) and value.is_finite():
+            return Cell(value.copy_abs() if value.is_zero() else value, "given")  # -0.0 is printed 0.0
     return BLANK
 
 
