@@ -35,6 +35,7 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
     "long-integer-json": lambda: b'{"year": ' + b"9" * 5000 + b"}",
     "long-integer-toml": lambda: b"year = " + b"9" * 5000 + b"\n",
     "large": lambda: b"# " + b"x" * (40 << 20) + b"\n",
+    "large-docx": lambda: b"PK\x03\x04" + b"\0" * (70 << 20),
     "dotted-key-toml": lambda: b"a" + b".a" * 100_000 + b" = 1\n",
     "integer-4000-toml": lambda: b"year = " + b"9" * 4000 + b"\n",
 }

@@ -87,6 +87,18 @@ def read_head(path: Path, name: str, size: int) -> bytes:
         raise FileError.from_os(name, exc) from None
 
 
+def read_limited(path: Path, name: str, limit: int, what: Label) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them: a device (/dev/zero), a pipe or a
+    file larger than any ``what`` (a report, a template) is refused with one message, not read whole."""
+    raw = read_head(path, name, limit + 1)
+    if len(raw) > limit:
+        raise FileError(
+            path=name,
+            reason=Label(f"文件超过 {limit >> 20} MB，不像是{what.zh}", f"larger than {limit >> 20} MB: not {what.en}"),
+        )
+    return raw
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()

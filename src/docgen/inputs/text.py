@@ -13,8 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import FileError, InputError
-from ..files import read_head
+from ..errors import InputError
+from ..files import read_limited
 from ..issues import Issue, LineLocation
 from ..statute import Label
 from .source import DataPath, Source
@@ -272,21 +272,10 @@ def _line_of(text: str, literal: str) -> int:
     return text.count("\n", 0, max(text.find(literal), 0)) + 1
 
 
-def read_limited(path: Path, name: str, limit: int) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``limit`` of them: a device (/dev/zero), a pipe or a
-    file larger than any report is refused with one message, not read until memory runs out."""
-    raw = read_head(path, name, limit + 1)
-    if len(raw) > limit:
-        raise FileError(
-            path=name, reason=Label(f"文件超过 {limit >> 20} MB，不像是一份报告", f"larger than {limit >> 20} MB")
-        )
-    return raw
-
-
 def load(path: str | Path, *, display: str | None = None) -> Source:
     """Read and parse a report file; ``display`` is the name messages use (default: the path as given)."""
     name = display if display is not None else str(path)
-    raw = read_limited(Path(path), name, MAX_INPUT_BYTES)
+    raw = read_limited(Path(path), name, MAX_INPUT_BYTES, Label("一份报告", "a report"))
     if raw.startswith(_OFFICE):
         detail = Label(
             "这是 Office 文件（工作簿或文档），不是 TOML 或 JSON 文本：报告表请另存为 .xlsx 格式后再用",

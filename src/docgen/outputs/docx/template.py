@@ -32,8 +32,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ...errors import FileError, InputError, TemplateError
-from ...files import require_regular, write_atomic
+from ...errors import InputError, TemplateError
+from ...files import read_limited, write_atomic
 from ...inputs.documents.archive import open_archive
 from ...model import Report
 from ...narrative import closest, numeral
@@ -143,6 +143,7 @@ class _OverBudgetError(SecurityError):
     """A template asked for more than a render may do."""
 
 
+MAX_TEMPLATE_BYTES = 64 << 20  # a template is a Word file of some 30 KB; with pictures, a few MB
 MAX_BUILT = 100_000  # characters or items a template may make with *, or ask of a call
 MAX_OUTPUT = 64 << 20  # characters a part may render to
 RENDER_SECONDS = 30.0  # a part's render (DOCGEN_RENDER_SECONDS changes it, as the tests do)
@@ -561,11 +562,7 @@ class PreparedTemplate:
 
     @classmethod
     def from_path(cls, path: str | Path, fmt: Format) -> PreparedTemplate:
-        require_regular(Path(path), str(path))
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise FileError.from_os(str(path), exc) from None
+        data = read_limited(Path(path), str(path), MAX_TEMPLATE_BYTES, Label("一个报告模板", "a report template"))
         return cls(data, name=str(path), fmt=fmt)
 
     def _render_part(self, part: str, values: Mapping[str, Any]) -> str:
