@@ -9,6 +9,7 @@ by a NUL byte on file descriptors 3 (in) and 4 (out).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -54,6 +55,34 @@ class Page:
         if "exceptionDetails" in reply:
             raise AssertionError(f"the page threw: {reply['exceptionDetails']}")
         return reply["result"].get("value")
+
+    def media(self, kind: str) -> None:
+        """Show the page as for ``kind`` ("print", "screen")."""
+        self.browser.call("Emulation.setEmulatedMedia", {"media": kind}, self.session)
+
+    def axe(self) -> list[dict[str, Any]]:
+        """What axe-core finds against the WCAG 2.1 A and AA rules: each violation's id, impact and nodes."""
+        from importlib import resources
+
+        script = (resources.files("axe_core_python") / "axe.min.js").read_text(encoding="utf-8")
+        self.evaluate(script)
+        tags = json.dumps(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        found = self.evaluate(
+            f"axe.run(document, {{runOnly: {{type: 'tag', values: {tags}}}}}).then(r => JSON.stringify("
+            "r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html.slice(0, 200))}))))"
+        )
+        violations: list[dict[str, Any]] = json.loads(found)
+        return violations
+
+    def screenshot(self, path: Path) -> None:
+        """The whole page, top to bottom at its width, as a PNG at ``path``."""
+        height = int(self.evaluate("document.documentElement.scrollHeight"))
+        width = int(self.evaluate("document.documentElement.clientWidth"))
+        clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+        shot = self.browser.call(
+            "Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True}, self.session
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
 
     def close(self) -> None:
         self.browser.close_page(self)

@@ -376,7 +376,7 @@ def test_bad_places_are_refused_with_a_message(runner: CliRunner, tmp_path: Path
     a_file = tmp_path / "file"
     a_file.write_text("x")
     into_a_file = runner.invoke(app, ["batch", str(tmp_path / "in"), "-o", str(a_file)])
-    assert into_a_file.exit_code == 3 and "不是文件夹" in into_a_file.stderr and "Traceback" not in into_a_file.output
+    assert into_a_file.exit_code == 2 and "不是文件夹" in into_a_file.stderr and "Traceback" not in into_a_file.output
     no_defaults = runner.invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o"), "--defaults", "nope"])
     assert no_defaults.exit_code == 3 and "nope: 文件或目录不存在" in no_defaults.stderr  # a file failure, not usage
     with pytest.raises(docgen.FileError):

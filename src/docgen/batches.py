@@ -122,6 +122,8 @@ class _Task:
     docx: str
     pdf: str | None
     previous: str | None  # last year's report
+    html: str | None = None  # the web page
+    charts: str | None = None  # the 图解's files, this and a suffix (``.chart.png``)
     refused: Label | None = None  # why it must not be rendered (its outputs clash with another's)
 
 
@@ -195,7 +197,9 @@ def _version() -> str:
         return "unknown"
 
 
-def _made_from(source: Source, previous: Source | None, settings: _Settings, fmt_name: str, pdf: bool) -> str:
+def _made_from(
+    source: Source, previous: Source | None, settings: _Settings, fmt_name: str, forms: tuple[bool, ...]
+) -> str:
     """A fingerprint of all an output is made from: the data (not comments), last year's, the template, docgen."""
     from .outputs.docx.template import template_path
 
@@ -203,7 +207,7 @@ def _made_from(source: Source, previous: Source | None, settings: _Settings, fmt
     facts = [
         _version(),
         _template_identity(template, _file_stamp(template)),
-        pdf,
+        forms,
         source.data,
         previous.data if previous is not None else None,
     ]
@@ -240,8 +244,9 @@ def _work(task: _Task, settings: _Settings) -> Outcome:
         result = check(source, previous=previous)
         if task.refused is not None or result.report is None:
             return Outcome(task.source, "invalid", issues=result.issues, reason=task.refused)
-        outputs = (task.docx,) if task.pdf is None else (task.docx, task.pdf)
-        made_from = _made_from(source, previous, settings, result.report.format.name, task.pdf is not None)
+        outputs = _outputs(task)
+        forms = (task.pdf is not None, task.html is not None, task.charts is not None)
+        made_from = _made_from(source, previous, settings, result.report.format.name, forms)
         stamp = settings.stamps / f"{Path(task.docx).name}.stamp"
         if not settings.force and all(map(os.path.exists, outputs)) and _read(stamp) == made_from:
             return Outcome(task.source, "skipped", outputs, result.issues)
@@ -251,10 +256,33 @@ def _work(task: _Task, settings: _Settings) -> Outcome:
         write_atomic(task.docx, data, scratch=settings.scratch)
         if task.pdf is not None:
             write_atomic(task.pdf, _converter(settings).to_pdf(data), scratch=settings.scratch)
+        pictures = _charts(task, result.report, previous, settings) if task.charts is not None else []
+        if task.html is not None:
+            from .outputs.html import page
+
+            text = page(result.report, charts=pictures)
+            write_atomic(task.html, text.encode("utf-8"), scratch=settings.scratch)
         write_atomic(stamp, made_from.encode("ascii"), scratch=settings.scratch)  # last: the outputs are whole
         return Outcome(task.source, "rendered", outputs, result.issues)
     except Exception as exc:  # noqa: BLE001 - whatever happens to one report is its outcome, not the batch's end
         return Outcome(task.source, "failed", reason=_failure(exc))
+
+
+def _outputs(task: _Task) -> tuple[str, ...]:
+    """What a task writes that says it was done (the 图解 by its long image)."""
+    charts = (f"{task.charts}.chart.png", f"{task.charts}.chart.svg") if task.charts is not None else ()
+    return tuple(name for name in (task.docx, task.pdf, task.html, *charts) if name is not None)
+
+
+def _charts(task: _Task, report: Any, previous: Source | None, settings: _Settings) -> list[Any]:
+    """Write the 图解 of a report (against last year's, when that is valid); its pictures for the page."""
+    from .outputs.charts import render_charts
+
+    assert task.charts is not None
+    last_year = check(previous).report if previous is not None else None
+    charts = render_charts(report, previous=last_year)
+    charts.write(Path(task.charts).parent, Path(task.charts).name, scratch=settings.scratch)
+    return charts.pictures()
 
 
 def _read(path: Path) -> str | None:
@@ -307,7 +335,7 @@ def _clash(task: _Task, others: list[_Task]) -> Label:
 
 def _keeping(outcome: Outcome, task: _Task) -> Outcome:
     """An outcome from a worker, with the parent's own copies of its names: a batch keeps one of each."""
-    outputs = tuple(name for name in (task.docx, task.pdf) if name in outcome.outputs)
+    outputs = tuple(name for name in _outputs(task) if name in outcome.outputs)
     return replace(outcome, source=task.source, outputs=outputs)
 
 
@@ -442,6 +470,8 @@ def batch(
     defaults: str | Path | None = None,
     jobs: int | None = None,
     pdf: bool = False,
+    html: bool = False,
+    charts: bool = False,
     previous: str | Path | None = None,
     template: str | Path | None = None,
     force: bool = False,
@@ -452,7 +482,8 @@ def batch(
     """Check and render every report of ``sources`` into ``outdir``; see the module's description.
 
     ``jobs`` worker processes (default: the machine's cores; 1 works in this
-    process), ``pdf`` a PDF beside each .docx, ``previous`` a folder of last
+    process), ``pdf`` a PDF beside each .docx, ``html`` its web page, ``charts`` its 图解 (and, with
+    ``html``, the page shows it), ``previous`` a folder of last
     year's reports paired by issuer and year for the carry-over and trend
     checks, ``template`` a custom template, ``force`` renders even what is up
     to date, ``exclude`` files among the sources that are not reports (a
@@ -471,6 +502,10 @@ def batch(
     for path, must_be in ((previous, Path.is_dir), (defaults, Path.is_file)):
         if path is not None and not must_be(Path(path)):
             raise FileError(path=str(path), reason=NO_SUCH_SOURCE)
+    if charts:
+        from .outputs.charts import require_matplotlib
+
+        require_matplotlib()  # before anything is done, not once a report
     custom = Path(template) if template is not None else None
     settings = _Settings(custom, out / f"{SCRATCH_PREFIX}{os.getpid()}", out / STAMPS, force, pdf_timeout)
     run = _Run(settings, max(1, jobs or os.cpu_count() or 1), progress)
@@ -479,7 +514,8 @@ def batch(
         run.start_workers()  # first, so that the workers carry nothing of what the batch reads next
         found, missing = find_reports(sources, defaults=defaults, exclude=exclude)
         run.order = [str(path) for path in missing] + [item.name for item in found]
-        tasks = _plan(found, missing, out, pdf, Path(previous) if previous is not None else None, run)
+        forms = _Forms(pdf, html, charts)
+        tasks = _plan(found, missing, out, forms, Path(previous) if previous is not None else None, run)
         if tasks:
             out.mkdir(parents=True, exist_ok=True)
             _stale_scratch(out)
@@ -494,8 +530,17 @@ def batch(
     return run.result(interrupted)
 
 
+@dataclass(frozen=True)
+class _Forms:
+    """What a batch writes besides each .docx."""
+
+    pdf: bool
+    html: bool
+    charts: bool
+
+
 def _plan(
-    found: list[Found], missing: list[Path], out: Path, pdf: bool, previous: Path | None, run: _Run
+    found: list[Found], missing: list[Path], out: Path, forms: _Forms, previous: Path | None, run: _Run
 ) -> list[_Task]:
     """Every report's task; the missing sources and the clashes are recorded as outcomes at once."""
     last_year = _previous_index(previous) if previous is not None else {}
@@ -517,8 +562,10 @@ def _plan(
             item.row,
             layers[item.defaults],
             str(out / f"{stem}.docx"),
-            str(out / f"{stem}.pdf") if pdf else None,
+            str(out / f"{stem}.pdf") if forms.pdf else None,
             str(paired) if paired is not None else None,
+            str(out / f"{stem}.html") if forms.html else None,
+            str(out / stem) if forms.charts else None,
         )
         tasks.append(task)
         by_name.setdefault(same_file_key(stem), []).append(task)

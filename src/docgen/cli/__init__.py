@@ -6,13 +6,14 @@ that every command module registers itself on.
 
 from __future__ import annotations
 
-from . import batch, extract, fonts, init, render, review, rollup, schema, templates, validate
+from . import batch, chart, extract, fonts, init, render, review, rollup, schema, templates, validate
 from .common import app
 
 __all__ = ["app"]
 
 COMMANDS = (
     batch,
+    chart,
     extract,
     fonts,
     init,

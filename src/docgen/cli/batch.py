@@ -92,6 +92,10 @@ def batch_command(
     defaults: DefaultsOption = None,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Worker processes; default: the cores.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF beside each .docx (LibreOffice).")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Also each report's web page, for the portal.")] = False,
+    charts: Annotated[
+        bool, typer.Option("--charts", help="Also each report's 图解, shown in its page with --html (docgen[charts]).")
+    ] = False,
     previous: Annotated[
         Path | None,
         typer.Option("--previous", help="A folder of last year's reports, paired by issuer and year.", readable=False),
@@ -153,6 +157,8 @@ def batch_command(
                 defaults=defaults,
                 jobs=jobs,
                 pdf=pdf,
+                html=html,
+                charts=charts,
                 previous=previous,
                 template=template,
                 force=force,

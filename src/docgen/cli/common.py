@@ -13,9 +13,11 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from ..checks import check
 from ..errors import DocgenError, FileError, InputError, MismatchError
 from ..files import output_problem
 from ..inputs import Source, find_reports, load_report, report_file
+from ..model import Report
 from ..resources import schema_path
 from ..statute import Label, Lang
 
@@ -200,6 +202,21 @@ def schema_ref(output: Path | None, fmt: str) -> str:
 def load_previous(previous: Path | None) -> Source | None:
     """Last year's report, read over its folder's defaults as any report is."""
     return load_report(report_file(previous)) if previous is not None else None
+
+
+def checked(previous: Source | None) -> Report | None:
+    """Last year's report, checked, for a comparison with this year's; one with errors cannot be compared."""
+    if previous is None:
+        return None
+    result = check(previous)
+    if result.report is None:
+        raise MismatchError(
+            detail=Label(
+                f"{previous.name}: 上年报告有错误，无法与本年对比：请先用 docgen validate 检查它",
+                f"{previous.name}: last year's report has errors and cannot be compared: docgen validate it first",
+            )
+        )
+    return result.report
 
 
 @contextmanager

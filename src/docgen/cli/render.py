@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..checks import check
-from ..statute import Label
+from ..statute import Label, Lang
 from .common import (
     INVALID,
     USAGE,
@@ -19,6 +19,7 @@ from .common import (
     PreviousOption,
     TemplateOption,
     app,
+    checked,
     err,
     fail,
     guard_output,
@@ -50,12 +51,23 @@ def render_command(
     template: TemplateOption = None,
     defaults: DefaultsOption = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the .docx (LibreOffice).")] = False,
+    html: Annotated[
+        bool, typer.Option("--html", help="Write the report as a web page for the portal (INPUT with .html).")
+    ] = False,
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="With --html: the body alone, styles inline, to paste into an editor.")
+    ] = False,
+    charts: Annotated[
+        bool, typer.Option("--charts", help="With --html: the 图解 above the tables (needs docgen[charts]).")
+    ] = False,
     previous: PreviousOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Validate a report and write it as an official-format Word file; nothing is written if it has errors."""
+    """Validate a report and write it as an official-format Word file (or, with --html, a web page); nothing
+    is written if it has errors."""
     chosen = language(lang)
-    target = output or input_file.with_suffix(".docx")
+    _combination(html=html, fragment=fragment, charts=charts, pdf=pdf, template=template is not None, lang=chosen)
+    target = output or input_file.with_suffix(".html" if html else ".docx")
     reads = [input_file, previous, template, *scanned([input_file, previous], recursive=False), defaults]
     guard_output(target, chosen, reads)
     if pdf:
@@ -70,11 +82,20 @@ def render_command(
             )
         guard_output(target.with_suffix(".pdf"), chosen, reads)
     with handled(chosen), terminate_as_interrupt():
-        result = check(input_file, previous=load_previous(previous), defaults=defaults)
+        last_year = load_previous(previous)
+        result = check(input_file, previous=last_year, defaults=defaults)
         for issue in result.issues:
             err(issue.format(chosen))
         if result.report is None:
             raise typer.Exit(INVALID)
+        if html:
+            from ..outputs.charts import render_charts
+            from ..outputs.html import render_html
+
+            pictures = render_charts(result.report, previous=checked(last_year)).pictures() if charts else []
+            render_html(result.report, fragment=fragment, charts=pictures, output=target)
+            say(target, WRITTEN, chosen)
+            return
         from ..outputs.docx.template import render  # the Word stack, only here
         from ..outputs.pdf import Converter
 
@@ -85,3 +106,18 @@ def render_command(
             with Converter() as converter:
                 converter.convert(data, pdf_target)
             say(pdf_target, WRITTEN, chosen)
+
+
+def _combination(*, html: bool, fragment: bool, charts: bool, pdf: bool, template: bool, lang: Lang) -> None:
+    """Options that go only with --html, or only without it, are a usage error (exit 2)."""
+    if not html and (fragment or charts):
+        fail(Label("--fragment 和 --charts 须与 --html 同用", "--fragment and --charts go with --html"), lang, USAGE)
+    if html and (pdf or template):
+        fail(
+            Label(
+                "--pdf 和 --template 用于 Word 文件，不能与 --html 同用",
+                "--pdf and --template are for the Word file, not with --html",
+            ),
+            lang,
+            USAGE,
+        )

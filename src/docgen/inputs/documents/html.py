@@ -18,7 +18,8 @@ from .archive import refusal
 from .model import Block, Document, Paragraph, Role, spanned
 
 MAX_BYTES = 32 << 20  # a report's page is well under a megabyte
-_SKIPPED = {"script", "style", "head", "template", "noscript", "svg", "math", "object", "iframe", "select"}
+# not the report's text: code, styles, and pictures with their captions (a 图解 beside the text)
+_SKIPPED = {"script", "style", "head", "template", "noscript", "svg", "math", "object", "iframe", "select", "figure"}
 _BREAKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "header", "footer", "center"}
 _HEADINGS: dict[str, Role] = {"h1": "title", "h2": "heading", "h3": "heading", "h4": "heading"}
 _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed", "param"}
