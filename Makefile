@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[charts]'
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
@@ -22,8 +22,8 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 # Render every example into out/ (.docx always, PDF where LibreOffice is installed); then the county:
 # its two reports with mistakes checked (their messages shown, nothing rendered), its ten townships
 # rendered in one batch into out/county/, and rolled up into the county's own report; the county's
-# review of all twelve against its roster (one body has sent nothing) as a web page; and the seed
-# replica's Word file read back into a report file.
+# review of all twelve against its roster (one body has sent nothing) as a web page; the seed replica's
+# portal page with its 图解, and the 图解 alone; and the seed replica's Word file read back into a report file.
 demo: $(VENV)/.demo
 	@mkdir -p $(OUT)
 	@pdf=$$(command -v soffice >/dev/null && echo --pdf); \
@@ -39,6 +39,9 @@ demo: $(VENV)/.demo
 	echo "== the county's review: every report checked against its roster"; \
 	$(BIN)/docgen review examples/county examples/county/mistakes --roster examples/county/roster.txt \
 	  -o $(OUT)/county/review.html --force; \
+	echo "== the 金殿镇 replica as a portal page, and its 图解"; \
+	$(BIN)/docgen render examples/jindian-2024.toml --html --charts -o $(OUT)/jindian-2024.html || exit 1; \
+	$(BIN)/docgen chart examples/jindian-2024.toml -o $(OUT) || exit 1; \
 	echo "== the 金殿镇 replica's Word file read back"; \
 	$(BIN)/docgen extract $(OUT)/jindian-2024.docx -o $(OUT)/jindian-2024.extracted.toml --force || exit 1
 	@ls -1 $(OUT) $(OUT)/county
@@ -57,17 +60,20 @@ bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.bench_import
 	$(BIN)/python -m benchmarks.bench_validate
 	$(BIN)/python -m benchmarks.bench_render
+	$(BIN)/python -m benchmarks.bench_pages
 	$(BIN)/python -m benchmarks.bench_pdf
 	$(BIN)/python -m benchmarks.bench_batch
 
-# Page images of every example, the seed replica first, for a person to look at (needs LibreOffice and poppler-utils).
-pages: $(VENV)/.demo
+# Page images of every example, for a person to look at (needs LibreOffice and poppler-utils), and screenshots
+# of the seed replica's portal page at 1280 px and 375 px (needs chromium).
+pages: $(VENV)/.test
 	@mkdir -p $(OUT)/pages
 	@for f in $(EXAMPLES); do \
 	  name=$$(basename $$f .toml); \
 	  $(BIN)/docgen render $$f -o $(OUT)/$$name.docx --pdf || exit 1; \
 	  pdftoppm -r 80 -png $(OUT)/$$name.pdf $(OUT)/pages/$$name || exit 1; \
 	done
+	$(BIN)/python tools/pages.py
 	@ls -1 $(OUT)/pages
 
 # The picture of the form in the README: the blank form's table B, drawn by LibreOffice.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -98,6 +99,9 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="docgen-chromium-")
         to_browser, self._write = os.pipe()
         self._read, from_browser = os.pipe()
+        # the child's ends above 3 and 4, where dup2 puts them: where few files are open (under make) a pipe
+        # may itself be 3 or 4, and dup2 onto itself would leave it closed at exec
+        to_browser, from_browser = (_above(fd, 10) for fd in (to_browser, from_browser))
 
         def wire() -> None:  # in the child: the protocol's descriptors are 3 (commands in) and 4 (replies out)
             os.dup2(to_browser, 3)
@@ -120,7 +124,7 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=wire,
-            pass_fds=(3, 4),
+            close_fds=False,  # Python's own descriptors are not inherited anyway (PEP 446); 3 and 4 are, once wired
         )
         os.close(to_browser)
         os.close(from_browser)
@@ -220,6 +224,13 @@ class Browser:
         os.close(self._write)
         os.close(self._read)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _above(fd: int, lowest: int) -> int:
+    """``fd`` moved to a descriptor number of at least ``lowest``."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, lowest)
+    os.close(fd)
+    return moved
 
 
 def file_url(path: Path, fragment: str = "") -> str:

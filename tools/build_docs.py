@@ -1,4 +1,5 @@
-"""Render the blank form's table B page to docs/form.png through LibreOffice (`make docs`), for the README."""
+"""The README's pictures (`make docs`): the blank form's table B through LibreOffice (docs/form.png), and the
+图解 of the seed replica and of the example county's roll-up (docs/*.chart.png, needs docgen[charts])."""
 
 from __future__ import annotations
 
@@ -12,7 +13,29 @@ from docgen.outputs.workbook import form_workbook
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
+ROOT = DOCS.parent
+COUNTY_ISSUER = "青山县人民政府"
+
+
+def charts() -> None:
+    """The 图解 of the 金殿镇 replica and of the county's roll-up of its ten townships."""
+    import datetime
+
+    import docgen
+    from docgen.outputs.charts import render_charts
+
+    seed = docgen.check(ROOT / "examples" / "jindian-2024.toml").require()
+    county = docgen.rollup([ROOT / "examples" / "county"], issuer=COUNTY_ISSUER, day=datetime.date(2025, 3, 20))
+    rolled = docgen.check(docgen.parse(county.text(), "county-2024.toml")).require()
+    DOCS.mkdir(exist_ok=True)
+    for stem, report in (("jindian-2024", seed), ("county-2024", rolled)):
+        path = DOCS / f"{stem}.chart.png"
+        path.write_bytes(render_charts(report).poster.png)
+        print(f"wrote {path}")
+
+
 def main() -> None:
+    charts()
     program = soffice()
     if program is None:
         raise SystemExit("LibreOffice is not installed: apt-get install libreoffice-calc-nogui")

@@ -23,6 +23,8 @@ from .inputs import Source, load, parse
 from .inputs.documents import extract
 from .issues import CellLocation, Issue, LineLocation, Location, TableLocation
 from .model import Cell, Report, Section, Tables
+from .outputs.charts import Charts, render_charts
+from .outputs.html import render_html
 from .outputs.pdf import Converter
 from .outputs.starter import starter
 from .result import Result
@@ -39,6 +41,7 @@ __all__ = [
     "BatchResult",
     "Cell",
     "CellLocation",
+    "Charts",
     "Converter",
     "DocgenError",
     "Entry",
@@ -68,6 +71,8 @@ __all__ = [
     "load",
     "parse",
     "render",
+    "render_charts",
+    "render_html",
     "review",
     "rollup",
     "starter",
