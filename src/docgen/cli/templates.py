@@ -19,10 +19,11 @@ def check_template_command(
     report_format: FormatOption = ReportFormat.f2021,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Check that every variable a template uses exists in the schema (exit 3 if not)."""
+    """Check that every variable a template uses exists in the schema, and that a sample report renders through
+    it (exit 3 if not)."""
     chosen = language(lang)
     with handled(chosen):
         from ..outputs.docx.template import PreparedTemplate  # the Word stack, only here
 
-        PreparedTemplate.from_path(template, FORMAT_SPECS[report_format.value])
+        PreparedTemplate.from_path(template, FORMAT_SPECS[report_format.value]).trial()
     say(template, Label("模板变量均有效", "every variable is known"), chosen)

@@ -17,6 +17,7 @@ import contextvars
 import functools
 import html
 import io
+import json
 import os
 import re
 import time
@@ -38,7 +39,7 @@ from ...inputs.documents.archive import open_archive
 from ...model import Report
 from ...narrative import closest, numeral
 from ...resources import resource_dir
-from ...statute import CELLS, FORMAT_SPECS, Format, Label
+from ...statute import CELLS, FEES_WORD, FORMAT_SPECS, Format, Label
 from .package import Entry, archive, read_entries
 from .page import CHAR_PITCH, STYLE_SIGNATURE, signature_indents
 
@@ -82,7 +83,7 @@ class _Environment(SandboxedEnvironment):
 
     # a render's budget: what a template may build or loop over, so that a template cannot take the
     # machine (range(10**9), a string times a billion, two loops of 100,000 inside each other)
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -90,6 +91,7 @@ class _Environment(SandboxedEnvironment):
             self.globals.pop(unneeded, None)
         self.filters = {name: _guarded(name, function) for name, function in self.filters.items()}
         self.filters[_STEP] = _step
+        self.filters[_SIZED] = _sized
 
     def _generate(
         self, source: nodes.Template, name: str | None, filename: str | None, defer_init: bool = False
@@ -102,6 +104,17 @@ class _Environment(SandboxedEnvironment):
         for block in source.find_all((nodes.Macro, nodes.CallBlock)):
             assert isinstance(block, nodes.Macro | nodes.CallBlock)
             block.body.insert(0, nodes.Output([_stepping(nodes.Const(""), block.lineno)], lineno=block.lineno))
+        for parent in list(source.find_all(nodes.Node)):  # every ~ checked for size: strings grown by doubling
+            for field_name, value in parent.iter_fields():
+                if isinstance(value, nodes.Concat):
+                    setattr(parent, field_name, nodes.Filter(value, _SIZED, [], [], None, None, lineno=value.lineno))
+                elif isinstance(value, list):
+                    value[:] = [
+                        nodes.Filter(v, _SIZED, [], [], None, None, lineno=v.lineno)
+                        if isinstance(v, nodes.Concat)
+                        else v
+                        for v in value
+                    ]
         return str(super()._generate(source, name, filename, defer_init))
 
     def wrap_str_format(self, value: Any) -> Any:
@@ -115,7 +128,7 @@ class _Environment(SandboxedEnvironment):
         """Any call with a number past the budget (center(10**9), "x".ljust(10**9)), or that would grow a
         string past it ("{:>999999999}".format(1), a replace by a long string), is refused before it runs."""
         _within_budget("a call", getattr(__obj, "__name__", ""), getattr(__obj, "__self__", None), args, kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
+        return _sized(super().call(__context, __obj, *args, **kwargs))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
@@ -136,7 +149,7 @@ class _Environment(SandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_BUILT:
                     raise _OverBudgetError(f"a sequence of {len(seq) * times} is past the template budget")
-        return super().call_binop(context, operator, left, right)
+        return _sized(super().call_binop(context, operator, left, right))
 
 
 class _OverBudgetError(SecurityError):
@@ -146,11 +159,13 @@ class _OverBudgetError(SecurityError):
 MAX_TEMPLATE_BYTES = 64 << 20  # a template is a Word file of some 30 KB; with pictures, a few MB
 MAX_BUILT = 100_000  # characters or items a template may make with *, or ask of a call
 MAX_OUTPUT = 64 << 20  # characters a part may render to
+MAX_VALUE = 16 << 20  # characters or items of any one value a template makes (a report's file is at most 16 MB)
 RENDER_SECONDS = 30.0  # a part's render (DOCGEN_RENDER_SECONDS changes it, as the tests do)
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{7,}|\*)|%[-+ #0]*\d*\.(?:\d{7,}|\*)")
 _WIDE_FIELD = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")  # str.format's "{:>999999999}", "{:{}}"
 MAX_STEPS = 1_000_000  # loop items and macro calls one render may take
 _STEP = "docgen_step"  # the filter counting them
+_SIZED = "docgen_sized"  # the filter bounding what ~ builds
 
 
 class _Budget:
@@ -202,8 +217,37 @@ def _within_budget(what: str, name: str, target: Any, args: tuple[Any, ...], kwa
     subject = target if isinstance(target, str) else next((v for v in values if isinstance(v, str)), "")
     if name == "format" and _WIDE_FORMAT.search(subject):  # the filter; str.format is wrap_str_format's
         raise _OverBudgetError("a format width past 6 digits is past the template budget")
-    if name == "replace" and _replaced_length(target, values) > MAX_OUTPUT:
+    if name == "replace" and _replaced_length(target, values) > MAX_VALUE:
         raise _OverBudgetError("a replace past the output budget is past the template budget")
+    if _grown(name, target, values) > MAX_VALUE:
+        raise _OverBudgetError(f"{name} would build a value past the template budget")
+
+
+def _grown(name: str, target: Any, values: tuple[Any, ...]) -> int:
+    """How long a join, an indent or an expandtabs would make its result (0 for anything else)."""
+    texts = [v for v in values if isinstance(v, str)]
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    if name in ("join", "do_join"):
+        parts = next((v for v in values if isinstance(v, list | tuple)), ())
+        separator = target if isinstance(target, str) else next(iter(texts), "")
+        return sum(len(str(p)) for p in parts) + len(separator) * len(parts)
+    if name in ("indent", "do_indent") and texts:
+        width = len(texts[1]) if len(texts) > 1 else max(numbers, default=4)
+        return len(texts[0]) + width * (texts[0].count("\n") + 1)
+    if name == "expandtabs" and isinstance(target, str):
+        return len(target) + max(numbers, default=8) * target.count("\t")
+    return 0
+
+
+def _sized(value: Any) -> Any:
+    """``value``, refused when a string or list past MAX_VALUE; an iterator a filter gives, counted item by
+    item against the steps and the time of the render (a chain of map filters over a long list)."""
+    if isinstance(value, str | list | tuple) and len(value) > MAX_VALUE:
+        raise _OverBudgetError(f"a value of {len(value)} is past the template budget")
+    if isinstance(value, Iterator) and not isinstance(value, str):
+        budget = _budget.get(None)
+        return value if budget is None else _counted(value, budget)
+    return value
 
 
 def _replaced_length(target: Any, values: tuple[Any, ...]) -> int:
@@ -224,7 +268,7 @@ def _guarded(name: str, function: Any) -> Any:
     @functools.wraps(function)  # keeps what Jinja marks on it (pass_context and the like)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _within_budget("a filter", name, None, args, kwargs)
-        return function(*args, **kwargs)
+        return _sized(function(*args, **kwargs))
 
     return guarded
 
@@ -564,6 +608,27 @@ class PreparedTemplate:
     def from_path(cls, path: str | Path, fmt: Format) -> PreparedTemplate:
         data = read_limited(Path(path), str(path), MAX_TEMPLATE_BYTES, Label("一个报告模板", "a report template"))
         return cls(data, name=str(path), fmt=fmt)
+
+    def trial(self) -> None:
+        """Render a sample report of the template's format, so that what only rendering finds (a reach for
+        Python internals through a filter or a computed name, a budget overrun) raises here, as it would."""
+        from ...checks import check
+        from ...inputs import parse
+
+        text = "示例"
+        sample = {
+            "format": self.format.name,
+            "year": 2024,
+            "issuer": "示例单位",
+            "date": "2025-01-20",
+            "overview": {"text": text, "sections": [{"heading": text, "text": text}]},
+            "proactive": {},
+            "applications": {},
+            "appeals": {},
+            "problems": {"text": text},
+            "other_matters": {"text": f"本年度未收取{FEES_WORD}。"},
+        }
+        self.render(check(parse(json.dumps(sample, ensure_ascii=False), "sample.json")).require())
 
     def _render_part(self, part: str, values: Mapping[str, Any]) -> str:
         token = _budget.set(_Budget(float(os.environ.get("DOCGEN_RENDER_SECONDS", RENDER_SECONDS))))
