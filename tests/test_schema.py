@@ -93,3 +93,19 @@ def test_examples_pass_the_bare_schema() -> None:
         fmt = data.get("format", "2021")
         schema = json.loads((ROOT / "schemas" / schema_filename(fmt)).read_text(encoding="utf-8"))
         jsonschema.validate(data, schema)
+
+
+def test_an_issuer_with_any_control_format_or_separator_character_is_refused() -> None:
+    """Every character of the classes a name must not hold (Unicode Cc, Cf, Zl, Zp, as this Python knows them),
+    not only those the schema's pattern lists: each is refused at the issuer, shown by its code."""
+    import unicodedata
+
+    import docgen
+
+    data = docgen.load(ROOT / "examples" / "qingshan-natural-resources-2024.toml").data
+    unseen = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")]
+    assert len(unseen) > 200
+    for char in unseen:
+        text = json.dumps({**data, "issuer": f"青山县{char}自然资源局"}, ensure_ascii=True, default=str)
+        issues = [i for i in docgen.check(docgen.parse(text, "r.json")).errors if i.path == "issuer"]
+        assert len(issues) == 1 and f"<U+{ord(char):04X}>" in issues[0].message(), hex(ord(char))

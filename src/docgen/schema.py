@@ -32,10 +32,11 @@ DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 # at least one letter, digit or Chinese character (not only spaces, dots or invisible marks such as U+200B);
 # no slash, control character or lone surrogate
 # an issuer holds a letter, digit or 汉字, and no slash, control character, surrogate, or invisible format
-# character (zero-width spaces and joiners, direction marks and overrides, which would also reach file names)
+# character (zero-width spaces and joiners, direction marks and overrides, which would also reach file names);
+# the checks refuse every character of those classes, this pattern the common ones for editors
 ISSUER_PATTERN = (
     r"^(?=.*[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff])"
-    r"[^/\\\u0000-\u001f\u007f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]+$"
+    r"[^/\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]+$"
 )
 MAX_SECTIONS = 999  # （一） to （九百九十九）
 

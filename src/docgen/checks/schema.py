@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
@@ -48,16 +49,25 @@ def violations(check: Checking) -> tuple[list[Issue], set[DataPath]]:
     found += _non_finite(check)
     if (bad_date := _calendar_date(check)) is not None:
         found.append(bad_date)
+    if not any(issue.path == "issuer" for issue in found) and (unseen := _unseen_issuer(check)) is not None:
+        found.append(unseen)
     return found, refused
 
 
-_INVISIBLE = re.compile("[\u0000-\u001f\u007f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+# what cannot be seen, or breaks a line or a file name where it is printed: control and format characters
+# (direction overrides, zero-width and soft hyphens), line and paragraph separators, lone surrogates; by the
+# Unicode category of the Python in use, so no character added to a category is missed
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def invisible(char: str) -> bool:
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES
 
 
 def shown(value: Any) -> str:
     """A value as a message quotes it."""
     if isinstance(value, str):  # what cannot be seen is shown as its code (U+202E)
-        return "“" + _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value) + "”"
+        return "“" + "".join(f"<U+{ord(c):04X}>" if invisible(c) else c for c in value) + "”"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
@@ -171,6 +181,15 @@ def _non_finite(check: Checking) -> Iterator[Issue]:
         value = lookup(check.source.data, path)
         if isinstance(value, float):
             yield type_issue(check, path, {"number"}, value)
+
+
+def _unseen_issuer(check: Checking) -> Issue | None:
+    """An issuer holding a character the schema's pattern does not list but its class does (U+0085, U+00AD):
+    the same message as the pattern's."""
+    value = check.source.data.get("issuer")
+    if isinstance(value, str) and any(invisible(c) for c in value):
+        return _schema_issue(check, ("issuer",), "issuer", "", shown(value))
+    return None
 
 
 def _calendar_date(check: Checking) -> Issue | None:
