@@ -36,6 +36,12 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
     "long-integer-toml": lambda: b"year = " + b"9" * 5000 + b"\n",
     "large": lambda: b"# " + b"x" * (40 << 20) + b"\n",
     "large-docx": lambda: b"PK\x03\x04" + b"\0" * (70 << 20),
+    "long-text-toml": lambda: (
+        (CASES / "render-text-longer-than-lxml-allows" / "base.toml")
+        .read_text(encoding="utf-8")
+        .replace("深入贯彻", "持续深化政务公开。" * 400_000, 1)
+        .encode("utf-8")
+    ),
     "dotted-key-toml": lambda: b"a" + b".a" * 100_000 + b" = 1\n",
     "integer-4000-toml": lambda: b"year = " + b"9" * 4000 + b"\n",
 }

@@ -420,6 +420,25 @@ def test_a_disk_that_fills_during_a_write_leaves_the_old_file_and_no_part(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
 
 
+def test_a_file_replaced_keeps_who_may_read_it(tmp_path: Path) -> None:
+    """Rendering again over a Word file only its owner may read leaves it so (0600 stays 0600)."""
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    render(_report(JINDIAN), output=target)
+    assert target.stat().st_mode & 0o777 == 0o600 and target.read_bytes() != b"old"
+    fresh = tmp_path / "new.docx"
+    render(_report(JINDIAN), output=fresh)
+    assert fresh.stat().st_mode & 0o777 == 0o644
+
+
+def test_nul_in_a_path_is_a_file_error(tmp_path: Path) -> None:
+    with pytest.raises(docgen.FileError, match="空字符"):
+        docgen.load(tmp_path / "a\0b.toml")
+    with pytest.raises(docgen.FileError, match="空字符"):
+        render(_report(JINDIAN), output=tmp_path / "a\0.docx")
+
+
 def test_a_report_text_holding_docxtpl_escapes_is_printed_as_typed() -> None:
     """{_{ x }_} and {_% y %_} in a report's text: docxtpl's escapes for a template, printed as typed here."""
     data = docgen.load(JINDIAN).data

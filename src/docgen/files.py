@@ -48,6 +48,8 @@ def output_problem(path: str | Path, reads: Iterable[str | Path | None] = ()) ->
     target = Path(path)
     if not text.strip() or text.endswith(("/", os.sep)) or target.name in ("", ".", ".."):
         return Label("不是文件名", "not a file name")
+    if "\0" in text:
+        return _NUL
     try:
         info = target.lstat()
     except OSError:  # not there (or not reachable: writing it will say why)
@@ -64,9 +66,14 @@ def output_problem(path: str | Path, reads: Iterable[str | Path | None] = ()) ->
     return None
 
 
+_NUL = Label("文件名含空字符（\\0）", "the file name holds a NUL character")
+
+
 def require_regular(path: Path, name: str) -> None:
     """Refuse an input that is not a regular file before opening it: opening a FIFO waits for a writer that
     may never come, and a device (/dev/zero) never ends."""
+    if "\0" in str(path):
+        raise FileError(path=name.replace("\0", "\\0"), reason=_NUL)
     try:
         info = path.stat()
     except OSError as exc:
@@ -118,16 +125,20 @@ def write_atomic(path: str | Path, data: bytes, *, scratch: Path | None = None) 
     target = Path(path)
     problem = output_problem(target)
     if problem is not None:
-        raise FileError(path=str(target), reason=problem)
+        raise FileError(path=str(target).replace("\0", "\\0"), reason=problem)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".docgen-", suffix=".part", dir=scratch or target.parent)
     except OSError as exc:
         raise FileError.from_os(str(target), exc) from None
     try:
+        mode = stat.S_IMODE(target.stat().st_mode)  # a file replaced keeps who may read it
+    except OSError:
+        mode = 0o644
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -92,7 +92,7 @@ def _from_schema_error(check: Checking, error: jsonschema.ValidationError) -> li
         required = error.validator_value if isinstance(error.validator_value, list) else []
         missing = next((str(k) for k in required if f"'{k}'" in str(error.message)), "")
         return [_schema_issue(check, path + (missing,), "required", missing, "")]
-    if error.validator in ("type", "minimum", "pattern") and types & _NUMERIC:
+    if error.validator in ("type", "minimum", "maximum", "pattern") and types & _NUMERIC:
         return [type_issue(check, path, types, value)]
     if error.validator == "pattern" and path in (("issuer",), ("date",)):
         return [_schema_issue(check, path, str(path[0]), "YYYY-MM-DD", shown(value))]

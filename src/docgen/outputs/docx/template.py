@@ -663,7 +663,9 @@ class PreparedTemplate:
 
     def _well_formed(self, part: str, data: bytes) -> bytes:
         try:
-            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+            # huge_tree: a report's text may be one long paragraph (its file is at most 16 MB); what is checked
+            # here is that the template's tags left whole XML
+            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
         except etree.XMLSyntaxError as exc:
             said = str(exc)
             raise TemplateError(
