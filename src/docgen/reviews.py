@@ -168,6 +168,13 @@ def _last_year(folder: str | Path, roster: Sequence[Body]) -> _Last:
     return last
 
 
+def previous_reports(folder: str | Path, roster: Sequence[Body], year: int) -> list[Found | None]:
+    """Last year's report (of ``year - 1``) in ``folder`` of each body of ``roster``, paired as a review
+    pairs them, or None."""
+    last = _last_year(folder, roster)
+    return [last.of(body.name, year, index, "") for index, body in enumerate(roster)]
+
+
 def _changes(now: dict[str, Any], then: dict[str, Any]) -> tuple[Change, ...]:
     tables, last = tabulate(now), tabulate(then)
     return tuple(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def stylesheet() -> str:
     return rules + MEDIA
 
 
-def _element(tag: str, css: str | None = None, text: str | None = None, **attributes: str) -> ET.Element:
+def element(tag: str, css: str | None = None, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.Element(tag, {k.rstrip("_").replace("_", "-"): v for k, v in attributes.items()})
     if css is not None:
         element.set("class", css)
@@ -102,8 +102,8 @@ def _element(tag: str, css: str | None = None, text: str | None = None, **attrib
     return element
 
 
-def _add(parent: ET.Element, tag: str, css: str | None = None, text: str | None = None, **attrs: str) -> ET.Element:
-    child = _element(tag, css, text, **attrs)
+def add(parent: ET.Element, tag: str, css: str | None = None, text: str | None = None, **attrs: str) -> ET.Element:
+    child = element(tag, css, text, **attrs)
     parent.append(child)
     return child
 
@@ -153,43 +153,52 @@ def _headers_of(grid: Grid, value: GridCell, header_rows: set[int]) -> list[str]
     return ids
 
 
-def _table(grid: Grid, report: Report) -> ET.Element:
-    """One table as printed: its rows, merges, headers and figures."""
+Fill = Callable[[ET.Element, GridCell, str], None]  # puts a figure (or a field) into its cell, given its headers
+
+
+def _figures(report: Report) -> Fill:
+    def fill(cell: ET.Element, where: GridCell, headers: str) -> None:
+        cell.text = report.tables.cells[where.path].text
+        cell.set("headers", headers)
+
+    return fill
+
+
+def table(grid: Grid, fill: Fill) -> ET.Element:
+    """One table as printed: its rows, merges and headers, each figure's cell filled by ``fill``."""
     header_rows = _header_rows(grid)
-    table = _element("table", "table wide" if grid.name in ("B", "C") else "table")
-    _add(table, "caption", "caption", CAPTIONS[grid.name].zh, id=f"caption-{grid.name}")
-    head = _add(table, "thead") if grid.name != "A" else None
-    body = _add(table, "tbody")
+    table = element("table", "table wide" if grid.name in ("B", "C") else "table")
+    add(table, "caption", "caption", CAPTIONS[grid.name].zh, id=f"caption-{grid.name}")
+    head = add(table, "thead") if grid.name != "A" else None
+    body = add(table, "tbody")
     rows: dict[int, ET.Element] = {}
     for r in range(grid.rows):
-        rows[r] = _add(head if head is not None and r in header_rows else body, "tr")
+        rows[r] = add(head if head is not None and r in header_rows else body, "tr")
     for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
         spans = {"rowspan": str(cell.rows)} if cell.rows > 1 else {}
         if cell.cols > 1:
             spans["colspan"] = str(cell.cols)
         row = rows[cell.row]
         if cell.role == "value":
-            text = report.tables.cells[cell.path].text
-            headers = " ".join(_headers_of(grid, cell, header_rows))
-            _add(row, "td", "figure", text, headers=headers, **spans)
+            fill(add(row, "td", "figure", **spans), cell, " ".join(_headers_of(grid, cell, header_rows)))
             continue
         label = cell.label.zh if cell.label is not None else ""
         if cell.role == "note":
-            _add(row, "td", "note", label, **spans)
+            add(row, "td", "note", label, **spans)
             continue
         if cell.role == "label":
             css = "label" if cell.align == "left" else "group"
             scope = "rowgroup" if cell.rows > 1 else "row"
         else:
             css, scope = "th", ("colgroup" if cell.cols > 1 else "col")
-        _add(row, "th", css, label, id=_cell_id(grid, cell), scope=scope, **spans)
+        add(row, "th", css, label, id=_cell_id(grid, cell), scope=scope, **spans)
     return table
 
 
-def _table_box(grid: Grid, report: Report) -> ET.Element:
+def table_box(grid: Grid, fill: Fill) -> ET.Element:
     """A table in a box that scrolls sideways on a narrow screen (and can be reached with the keyboard)."""
-    box = _element("div", "box", role="region", tabindex="0", aria_labelledby=f"caption-{grid.name}")
-    box.append(_table(grid, report))
+    box = element("div", "box", role="region", tabindex="0", aria_labelledby=f"caption-{grid.name}")
+    box.append(table(grid, fill))
     return box
 
 
@@ -198,41 +207,41 @@ def _table_box(grid: Grid, report: Report) -> ET.Element:
 
 def _paragraphs(parent: ET.Element, paragraphs: Iterable[str]) -> None:
     for paragraph in paragraphs:
-        _add(parent, "p", "text", paragraph)
+        add(parent, "p", "text", paragraph)
 
 
 def _charts(pictures: Sequence[Picture]) -> ET.Element:
-    section = _element("section", "charts", aria_label=CHARTS_HEADING.zh)  # figures alone: not the report's text
+    section = element("section", "charts", aria_label=CHARTS_HEADING.zh)  # figures alone: not the report's text
     for picture in pictures:
-        figure = _add(section, "figure", "chart")
+        figure = add(section, "figure", "chart")
         source = f"data:{picture.mime};base64,{base64.b64encode(picture.data).decode('ascii')}"
-        _add(figure, "img", "image", src=source, alt=picture.alt)
-        _add(figure, "figcaption", "chart-caption", picture.caption)
+        add(figure, "img", "image", src=source, alt=picture.alt)
+        add(figure, "figcaption", "chart-caption", picture.caption)
     return section
 
 
 def _body(report: Report, pictures: Sequence[Picture]) -> ET.Element:
-    article = _element("article", "report", lang="zh-CN")
-    _add(article, "h1", "title", report.title)
+    article = element("article", "report", lang="zh-CN")
+    add(article, "h1", "title", report.title)
     grids = dict(zip(("A", "B", "C"), GRIDS[report.format.name], strict=True))
     tables_of = {key: name for name, key in TABLE_SECTIONS.items()}
     for key, label in SECTION_LABELS.items():
-        section = _add(article, "section", aria_labelledby=f"section-{key}")
-        _add(section, "h2", "heading", label.zh, id=f"section-{key}")
+        section = add(article, "section", aria_labelledby=f"section-{key}")
+        add(section, "h2", "heading", label.zh, id=f"section-{key}")
         if key == "overview":
             _paragraphs(section, report.overview)
             for number, sub in enumerate(report.sections, start=1):
-                _add(section, "h3", "subheading", f"（{numeral(number)}）{sub.heading}")
+                add(section, "h3", "subheading", f"（{numeral(number)}）{sub.heading}")
                 _paragraphs(section, sub.paragraphs)
         elif key in tables_of:
-            section.append(_table_box(grids[tables_of[key]], report))
+            section.append(table_box(grids[tables_of[key]], _figures(report)))
         else:
             _paragraphs(section, report.problems if key == "problems" else report.other_matters)
         if key == "overview" and pictures:  # the 图解 above the tables
             article.append(_charts(pictures))
-    signature = _add(article, "footer", "signature")
-    _add(signature, "p", "line", report.issuer)
-    _add(signature, "p", "line", report.date_text)
+    signature = add(article, "footer", "signature")
+    add(signature, "p", "line", report.issuer)
+    add(signature, "p", "line", report.date_text)
     return article
 
 
@@ -256,13 +265,13 @@ def page(report: Report, *, fragment: bool = False, charts: Sequence[Picture] = 
         _inline(body)
         return _serialize(body) + "\n"
     document = ET.Element("html", lang="zh-CN")
-    head = _add(document, "head")
-    _add(head, "meta", charset="utf-8")
-    _add(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    _add(head, "title", None, report.title)
-    _add(head, "style", None, stylesheet())
-    page_body = _add(document, "body", None, style=f"margin:0;background:{PAPER}")
-    main = _add(page_body, "main")
+    head = add(document, "head")
+    add(head, "meta", charset="utf-8")
+    add(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    add(head, "title", None, report.title)
+    add(head, "style", None, stylesheet())
+    page_body = add(document, "body", None, style=f"margin:0;background:{PAPER}")
+    main = add(page_body, "main")
     main.append(body)
     return "<!DOCTYPE html>\n" + _serialize(document) + "\n"
 
