@@ -57,6 +57,11 @@ class Page:
             raise AssertionError(f"the page threw: {reply['exceptionDetails']}")
         return reply["result"].get("value")
 
+    def navigate_by(self, expression: str) -> None:
+        """Run ``expression`` (a click that submits a form) and wait for the page it leads to to load."""
+        self.evaluate(expression)
+        self.browser._wait_for("Page.loadEventFired", self.session)
+
     def media(self, kind: str) -> None:
         """Show the page as for ``kind`` ("print", "screen")."""
         self.browser.call("Emulation.setEmulatedMedia", {"media": kind}, self.session)

@@ -79,7 +79,7 @@ def test_each_figure_names_its_row_and_column_headers() -> None:
     cell = grid[(position.row, position.col)][0]
     by_id = {element.get("id"): element for element in tree.iter() if element.get("id")}
     named = [_text(by_id[i]) for i in cell.get("headers").split()]
-    assert named == ["申请人情况", "自然人", "三、本年度办理结果", "（一）予以公开"]
+    assert named == ["三、本年度办理结果", "（一）予以公开", "申请人情况", "自然人"]  # the row, then the column
     assert _text(cell) == report.tables.cells[path].text
     for header in tree.iter("th"):  # every header is a header of some figure, but 信息内容, above the row labels
         if _text(header) == INFO_CONTENT.zh:
@@ -192,6 +192,18 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         target = folder / f"{example.stem}.html"
         render_html(report_of(example), output=target)
         out[example.stem] = target
+    cited = (
+        EXAMPLES[-1]
+        .read_text(encoding="utf-8")
+        .replace(
+            "深入贯彻",
+            "（http://www.qingshanxian.gov.cn/col/col1229012345/index.html?uid=5567890&pageNum=1）深入贯彻",
+            1,
+        )
+    )
+    (folder / "cited.toml").write_text(cited, encoding="utf-8")
+    render_html(report_of(folder / "cited.toml"), output=folder / "cited.html")  # a long URL must wrap
+    out["cited"] = folder / "cited.html"
     fragment = page(report_of(EXAMPLES[0]), fragment=True)
     host = folder / "host.html"
     host.write_text(
@@ -223,7 +235,10 @@ def test_the_page_fits_its_width_and_only_table_b_scrolls(browser: Browser, page
             assert view.evaluate(_OVERFLOW) <= 0, name
             if width == 375:
                 assert view.evaluate(_BOX_B) > 0, name
-            sizes = view.evaluate("Array.from(document.querySelectorAll('p')).map(p => getComputedStyle(p).fontSize)")
+            sizes = view.evaluate(
+                "Array.from(document.querySelectorAll('p, td, th, caption, figcaption'))"
+                ".map(e => getComputedStyle(e).fontSize)"
+            )
             assert sizes and all(float(size.removesuffix("px")) >= 16 for size in sizes), name
             assert view.evaluate("document.querySelectorAll('script, link, iframe').length") == 0, name
         finally:

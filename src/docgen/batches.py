@@ -270,7 +270,8 @@ def _work(task: _Task, settings: _Settings) -> Outcome:
 
 def _outputs(task: _Task) -> tuple[str, ...]:
     """What a task writes that says it was done (the 图解 by its long image)."""
-    charts = (f"{task.charts}.chart.png", f"{task.charts}.chart.svg") if task.charts is not None else ()
+    names = ("chart", "applicants", "outcomes", "appeals", *(("trend",) if task.previous is not None else ()))
+    charts = tuple(f"{task.charts}.{n}.{s}" for n in names for s in ("png", "svg")) if task.charts is not None else ()
     return tuple(name for name in (task.docx, task.pdf, task.html, *charts) if name is not None)
 
 

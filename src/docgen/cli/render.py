@@ -81,6 +81,7 @@ def render_command(
                 USAGE,
             )
         guard_output(target.with_suffix(".pdf"), chosen, reads)
+    _named_for(target, html=html, lang=chosen)
     with handled(chosen), terminate_as_interrupt():
         last_year = load_previous(previous)
         result = check(input_file, previous=last_year, defaults=defaults)
@@ -117,6 +118,20 @@ def _combination(*, html: bool, fragment: bool, charts: bool, pdf: bool, templat
             Label(
                 "--pdf 和 --template 用于 Word 文件，不能与 --html 同用",
                 "--pdf and --template are for the Word file, not with --html",
+            ),
+            lang,
+            USAGE,
+        )
+
+
+def _named_for(target: Path, *, html: bool, lang: Lang) -> None:
+    """A web page goes to a .html file and a Word file to a .docx file: a name of the other kind is a slip."""
+    wanted = (".html", ".htm") if html else (".docx",)
+    if target.suffix.lower() not in wanted:
+        fail(
+            Label(
+                f"-o {target}：{'网页' if html else 'Word 文件'}应写入 {wanted[0]} 文件",
+                f"-o {target}: {'a web page' if html else 'a Word file'} is written to a {wanted[0]} file",
             ),
             lang,
             USAGE,

@@ -291,17 +291,31 @@ def _grouped(ax: Any, groups: Sequence[tuple[str, Sequence[_Bar]]], title: str) 
     ax.set_title(title, loc="left", fontsize=19, color=INK, pad=12)
 
 
+def _across(figure: Any, down: Any) -> Any:
+    """Across the whole image and down as ``down`` says: centred on the page, not on a chart's column."""
+    from matplotlib.transforms import blended_transform_factory
+
+    return blended_transform_factory(figure.transFigure, down)
+
+
 def _tiles(ax: Any, bars: Sequence[_Bar], title: str, columns: int = 3) -> None:
-    """Figures as big numbers in a grid, each with its name under it."""
+    """Figures as big numbers in a grid, each with its name under it, spread across the whole image."""
     ax.set_axis_off()
     rows = (len(bars) + columns - 1) // columns
     ax.set_xlim(0, columns)
     ax.set_ylim(rows, -0.55)
     ax.text(0, -0.45, title, fontsize=19, color=INK, va="center", ha="left")
+    across = _across(ax.figure, ax.transData)
     for index, bar in enumerate(bars):
         row, col = divmod(index, columns)
-        ax.text(col + 0.5, row + 0.35, bar.text, fontsize=30, color=ACCENT, ha="center")
-        ax.text(col + 0.5, row + 0.62, bar.label, fontsize=13, color=MUTED, ha="center", va="top", wrap=True)
+        x = (col + 0.5) / columns
+        label = "\n".join(bar.label[i : i + 16] for i in range(0, len(bar.label), 16))
+        for text in (
+            ax.text(x, row + 0.35, bar.text, fontsize=30, color=ACCENT, ha="center"),
+            ax.text(x, row + 0.62, label, fontsize=13, color=MUTED, ha="center", va="top"),
+        ):
+            text.set_transform(across)
+            text.set_in_layout(False)
 
 
 # each part: its name in file names, its title, its height in inches, and how it is drawn
@@ -363,6 +377,17 @@ def _save(figure: Any) -> tuple[bytes, bytes]:
     return png.getvalue(), shown
 
 
+TITLE_CHARACTERS = 24  # of 26-point type across the long image
+
+
+def _lines(title: str, issuer: str) -> str:
+    """A title on lines that fit the image: the issuer on its own line when the whole is too long, then cut."""
+    if len(title) <= TITLE_CHARACTERS:
+        return title
+    parts = [issuer, title[len(issuer) :]] if title.startswith(issuer) else [title]
+    return "\n".join(p[i : i + TITLE_CHARACTERS] for p in parts for i in range(0, len(p), TITLE_CHARACTERS))
+
+
 def _rotate_ticks(ax: Any) -> None:
     for label in ax.get_xticklabels():
         label.set_fontsize(14)
@@ -391,13 +416,28 @@ def _poster(plt: Any, report: Report, parts: Sequence[_Part], width: float) -> C
     figures_a = proactive(report)
     heads = headlines(report)
     tile_rows = ((len(figures_a) + 2) // 3, (len(heads) + 2) // 3)
-    heights = [1.6, 0.9 + 1.05 * tile_rows[0], 0.9 + 1.05 * tile_rows[1], *(p[2] for p in parts), 0.8]
+    heights = [
+        1.6 + 0.45 * _lines(report.title, report.issuer).count("\n"),
+        0.9 + 1.05 * tile_rows[0],
+        0.9 + 1.05 * tile_rows[1],
+        *(p[2] for p in parts),
+        0.8,
+    ]
     figure = plt.figure(figsize=(width, sum(heights)), layout="constrained")
     grid = figure.add_gridspec(len(heights), 1, height_ratios=heights)
     head = figure.add_subplot(grid[0])
     head.set_axis_off()
-    head.text(0.5, 0.62, report.title, ha="center", va="center", fontsize=26, color=ACCENT)
-    head.text(0.5, 0.18, f"{report.issuer}　{report.date_text}", ha="center", va="center", fontsize=16, color=MUTED)
+    across = _across(figure, head.transAxes)
+    title = head.text(
+        0.5, 0.62, _lines(report.title, report.issuer), ha="center", va="center", fontsize=26, color=ACCENT
+    )
+    under = head.text(
+        0.5, 0.1, f"{report.issuer}　{report.date_text}", ha="center", va="center", fontsize=16, color=MUTED
+    )
+    title.set_transform(across)
+    under.set_transform(across)
+    for text in (title, under):
+        text.set_in_layout(False)  # placed in the middle of the page whatever its length; not squeezing the charts
     _tiles(figure.add_subplot(grid[1]), figures_a, "主动公开政府信息情况")
     _tiles(figure.add_subplot(grid[2]), heads, "收到和处理政府信息公开申请情况")
     for index, part in enumerate(parts, start=3):
@@ -406,7 +446,9 @@ def _poster(plt: Any, report: Report, parts: Sequence[_Part], width: float) -> C
         _rotate_ticks(ax)
     foot = figure.add_subplot(grid[len(heights) - 1])
     foot.set_axis_off()
-    foot.text(0.5, 0.5, f"数据来源：{report.title}", ha="center", va="center", fontsize=13, color=MUTED)
+    source = foot.text(0.5, 0.5, f"数据来源：{report.title}", ha="center", va="center", fontsize=13, color=MUTED)
+    source.set_transform(_across(figure, foot.transAxes))
+    source.set_in_layout(False)
     alt = " ".join(
         [
             f"{report.title}（图解）。",

@@ -40,6 +40,7 @@ INK, PAPER, RULE, SHADE, ACCENT = "#1a1a1a", "#ffffff", "#595959", "#eef1f5", "#
 STYLES: dict[str, str] = {
     "report": (
         f"max-width:52em;margin:0 auto;padding:1em;color:{INK};background:{PAPER};font-size:16px;line-height:1.8;"
+        "overflow-wrap:anywhere;"
         "font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','Source Han Sans SC',SimHei,sans-serif"
     ),
     "title": f"font-size:1.6em;line-height:1.4;text-align:center;color:{ACCENT};margin:0.5em 0 1em",
@@ -47,7 +48,7 @@ STYLES: dict[str, str] = {
     "subheading": "font-size:1.05em;margin:1em 0 0.25em;line-height:1.6",
     "text": "margin:0 0 0.75em;text-indent:2em;text-align:justify",
     "box": "overflow-x:auto;margin:0 0 1.5em;max-width:100%",
-    "table": f"border-collapse:collapse;width:100%;font-size:0.9375em;line-height:1.5;color:{INK};background:{PAPER}",
+    "table": f"border-collapse:collapse;width:100%;font-size:1em;line-height:1.5;color:{INK};background:{PAPER}",
     "wide": "min-width:44em",
     "caption": "font-weight:bold;text-align:left;padding:0.25em 0",
     "th": f"border:1px solid {RULE};padding:0.3em 0.4em;background:{SHADE};font-weight:normal;text-align:center",
@@ -60,7 +61,7 @@ STYLES: dict[str, str] = {
     "charts": "margin:1.5em 0",
     "chart": "margin:0 0 1.5em",
     "image": "display:block;max-width:100%;height:auto;margin:0 auto",
-    "chart-caption": "text-align:center;font-size:0.9375em",
+    "chart-caption": "text-align:center",
 }
 # what only a stylesheet can say: the phone, print and the focus ring of a table that scrolls
 MEDIA = """
@@ -130,27 +131,28 @@ def _header_rows(grid: Grid) -> set[int]:
 
 
 def _headers_of(grid: Grid, value: GridCell, header_rows: set[int]) -> list[str]:
-    """The ids of the headers of a figure: the column headers of the band of header rows just above it (its
-    block's, in table A), then the row labels left of it, outermost first."""
+    """The ids of the headers of a figure, in the order a screen reader says them: the row labels left of it,
+    outermost first, then the column headers of the band of header rows just above it (its block's, in
+    table A): “三、本年度办理结果（一）予以公开，申请人情况，自然人”."""
     band_end = value.row - 1
     while band_end >= 0 and band_end not in header_rows:
         band_end -= 1
     band_start = band_end
     while band_start - 1 >= 0 and band_start - 1 in header_rows:
         band_start -= 1
-    ids = [
+    rows = [
+        _cell_id(grid, cell)
+        for cell in sorted(grid.cells, key=lambda c: c.col)
+        if cell.role == "label" and cell.col < value.col and _covers(cell, value.row, cell.col)
+    ]
+    columns = [
         _cell_id(grid, cell)
         for cell in grid.cells
         if cell.role in ("heading", "header")
         and band_start <= cell.row <= band_end
         and cell.col <= value.col < cell.col + cell.cols
     ]
-    ids += [
-        _cell_id(grid, cell)
-        for cell in sorted(grid.cells, key=lambda c: c.col)
-        if cell.role == "label" and cell.col < value.col and _covers(cell, value.row, cell.col)
-    ]
-    return ids
+    return rows + columns
 
 
 Fill = Callable[[ET.Element, GridCell, str], None]  # puts a figure (or a field) into its cell, given its headers
@@ -188,7 +190,7 @@ def table(grid: Grid, fill: Fill) -> ET.Element:
             continue
         if cell.role == "label":
             css = "label" if cell.align == "left" else "group"
-            scope = "rowgroup" if cell.rows > 1 else "row"
+            scope = "row"  # a label spanning rows heads its figures through their headers, not by scope
         else:
             css, scope = "th", ("colgroup" if cell.cols > 1 else "col")
         add(row, "th", css, label, id=_cell_id(grid, cell), scope=scope, **spans)
