@@ -61,6 +61,7 @@ bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.bench_validate
 	$(BIN)/python -m benchmarks.bench_render
 	$(BIN)/python -m benchmarks.bench_pages
+	$(BIN)/python -m benchmarks.bench_serve
 	$(BIN)/python -m benchmarks.bench_pdf
 	$(BIN)/python -m benchmarks.bench_batch
 

@@ -6,7 +6,7 @@ that every command module registers itself on.
 
 from __future__ import annotations
 
-from . import batch, chart, extract, fonts, init, render, review, rollup, schema, templates, validate
+from . import batch, chart, extract, fonts, init, render, review, rollup, schema, serve, templates, validate
 from .common import app
 
 __all__ = ["app"]
@@ -21,6 +21,7 @@ COMMANDS = (
     review,
     rollup,
     schema,
+    serve,
     templates,
     validate,
 )  # each registers itself on ``app``
