@@ -173,6 +173,7 @@ def test_a_form_saved_over_a_newer_version_keeps_what_was_typed(
         follow_redirects=False,
     )
     assert answer.status_code == 409 and 'value="777"' in answer.text and "第 2 版已由别处保存" in answer.text
+    assert "一、本年新收政府信息公开申请数量 / 自然人：那一版“" in answer.text  # named as a person would, with both
 
 
 def _csrf(client: TestClient, token: str) -> str:
@@ -514,3 +515,73 @@ def test_a_clerk_fills_in_the_report_in_a_browser(browser: Any, tmp_path: Path) 
     report = docgen.check(docgen.parse(json.dumps(saved["report"], ensure_ascii=False), "r.json")).require()
     assert document_texts(downloaded) == document_texts(docgen.render(report))
     assert report.tables.value(("applications", "received", "total")) == 5
+
+
+def test_a_2019_report_with_a_fall_goes_through_the_form(tmp_path: Path) -> None:
+    """本年增/减 of the 2019 format may be negative: typed as -3 it is a number, as the file has it."""
+    from docgen.serve.forms import checked, fields, from_form
+
+    data = dict(docgen.load(ROOT / "examples" / "hedong-district-2020.toml").data)
+    typed = fields(data)
+    assert any(value.startswith("-") for value in typed.values())
+    back = from_form(typed, data)
+    assert checked(back).ok
+    assert docgen.check(docgen.parse(report_json(back), "b.json")).require().tables.cells == (
+        docgen.check(ROOT / "examples" / "hedong-district-2020.toml").require().tables.cells
+    )
+
+
+def test_a_row_written_as_one_number_keeps_it_through_the_form() -> None:
+    """jindian-2024 writes received = 0: the form shows 0 at its 总计 and gives the same tables back."""
+    from docgen.serve.forms import fields, from_form
+
+    data = dict(docgen.load(ROOT / "examples" / "jindian-2024.toml").data)
+    typed = fields(data)
+    assert typed["cell:applications.received.total"] == "0"
+    again = docgen.check(docgen.parse(report_json(from_form(typed, data)), "b.json")).require()
+    assert again.tables.cells == docgen.check(ROOT / "examples" / "jindian-2024.toml").require().tables.cells
+
+
+def test_a_body_called_admin_is_refused_at_init(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.txt"
+    roster.write_text("白云乡人民政府\nadmin\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "init", str(tmp_path / "d"), "--roster", str(roster), "--year", "2024"])
+    assert result.exit_code == 3 and "admin" in result.output and not (tmp_path / "d" / FILE_NAME).exists()
+
+
+def test_malformed_requests_get_4xx_never_500(served: tuple[TestClient, dict[str, str], Path]) -> None:
+    client, links, _ = served
+    token = links["白云乡人民政府"]
+    csrf = _csrf(client, token)
+    for form in (
+        {"csrf": csrf, "base": "abc"},
+        {"csrf": csrf, "base": "9" * 5000},
+        {"csrf": "é", "base": "1"},
+    ):
+        assert client.post(f"/r/{token}/save", data=form, follow_redirects=False).status_code in (400, 403), form
+    for form in ({"csrf": csrf, "base": "1", "number": "x"}, {"csrf": csrf, "base": "1", "number": "9" * 30}):
+        assert client.post(f"/r/{token}/restore", data=form, follow_redirects=False).status_code == 404
+    long_match = {**_bearer(token), "If-Match": '"' + "9" * 5000 + '"'}
+    assert client.put("/api/report", content=b"{}", headers=long_match).status_code == 428
+    for text in (b'{"overview": {"text": "\\ud800"}}', b'{"applications": {"received": {"natural_person": NaN}}}'):
+        answer = client.put("/api/report", content=text, headers={**_bearer(token), "If-Match": '"1"'})
+        assert answer.status_code == 400 and answer.json()["ok"] is False, text
+    assert client.get("/api/report", headers=_bearer(token)).json()["version"] == 1
+    assert client.get(f"/r/{token}/").status_code == 404  # no redirect carrying the token
+
+
+def test_a_head_request_does_not_count_as_a_download(served: tuple[TestClient, dict[str, str], Path]) -> None:
+    client, links, _ = served
+    token = links["龙潭镇人民政府"]
+    _put(client, token, _data("龙潭镇人民政府"), 1)
+    assert client.head(f"/r/{token}/report.docx").status_code == 200
+    status = client.get("/api/status", headers=_bearer(links["admin"])).json()
+    assert next(s for s in status if s["name"] == "龙潭镇人民政府")["state"] == "valid"
+
+
+def test_a_roll_up_of_some_bodies_says_which_are_left_out(served: tuple[TestClient, dict[str, str], Path]) -> None:
+    client, links, _ = served
+    for name in ("白云乡人民政府", "龙潭镇人民政府"):
+        _put(client, links[name], _data(name), 1)
+    answer = client.get(f"/api/rollup?issuer={COUNTY_ISSUER}", headers=_bearer(links["admin"])).json()
+    assert answer["bodies"] == ["白云乡人民政府", "龙潭镇人民政府"] and len(answer["left_out"]) == 11

@@ -103,4 +103,4 @@ def run_command(
     with handled(chosen):
         application = make_app(data_dir)
     typer.echo(f"docgen serve: {data_dir} — http://{host}:{port}/（各单位链接见 {data_dir / 'links.csv'}）", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(application, host=host, port=port, log_level="info", server_header=False, access_log=False)

@@ -16,6 +16,7 @@ import contextlib
 import hmac
 import io
 import json
+import math
 import tempfile
 import threading
 import urllib.parse
@@ -38,7 +39,7 @@ from ..inputs import parse
 from ..issues import Issue
 from ..result import Result
 from . import pages
-from .forms import checked, field_name, field_of, fields, from_form
+from .forms import checked, field_label, field_name, field_of, fields, from_form
 from .store import STATES, Body, Conflict, State, Store, Version, dumps, state_of
 
 MAX_BODY = 1 << 20  # bytes of a request: a report with long texts is some 50 KB
@@ -171,17 +172,31 @@ def _download(data: bytes, filename: str, media: str) -> Response:
 # --- a body's page ------------------------------------------------------------------------------------
 
 
+def _number(text: str) -> int | None:
+    """A version number as a form or a header gives it: digits only, and not absurdly many."""
+    plain = text.strip().strip('"')
+    return int(plain) if plain.isascii() and plain.isdigit() and len(plain) <= 9 else None
+
+
 def _form(raw: bytes) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def _refused(status: int, text: str) -> Response:
+    return HTMLResponse(pages.message_page("未保存", text), status_code=status)
+
+
 def _same_site(request: Request) -> bool:
-    """Whether a form was sent by a page of this server (browsers say where a request comes from)."""
+    """Whether a form was sent by a page of this server (browsers say where a request comes from); behind a
+    reverse proxy the host the browser saw may come as X-Forwarded-Host."""
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
-    return origin is None or origin == "null" or urllib.parse.urlsplit(origin).netloc == request.headers.get("host")
+    if origin is None or origin == "null":
+        return True
+    hosts = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+    return urllib.parse.urlsplit(origin).netloc in hosts
 
 
 def _page(
@@ -238,10 +253,10 @@ def _routes(server: Server) -> list[Route]:
         try:
             form = _form(await _body(request))
         except _TooLargeError:
-            return _plain(413, "Request Entity Too Large")
-        expected = store.csrf(request.path_params["token"])
-        if not _same_site(request) or not hmac.compare_digest(form.get("csrf", ""), expected):
-            return _plain(403, "Forbidden: this form was not sent from its own page")
+            return _refused(413, "提交的内容过大（超过 1 MB），未保存。")
+        expected = store.csrf(request.path_params["token"]).encode()
+        if not _same_site(request) or not hmac.compare_digest(form.get("csrf", "").encode("utf-8"), expected):
+            return _refused(403, "表单不是从本单位的页面提交的，未保存：请刷新页面后再试。")
         return body, form
 
     async def save(request: Request) -> Response:
@@ -251,14 +266,22 @@ def _routes(server: Server) -> list[Route]:
         body, form = got
         token = request.path_params["token"]
         data = from_form(form, server.fixed(body))
-        base = int(form.get("base", "0") or 0)
+        base = _number(form.get("base", ""))
+        if base is None:
+            return _refused(400, "表单缺少版本号，未保存：请刷新页面后再试。")
         saved, _ = await run_in_threadpool(server.save, body, data, base, _who(request))
         if isinstance(saved, Conflict):
-            theirs = saved.current.report()
-            differ = [n for n, v in fields(theirs).items() if form.get(n, "") != v]
+            theirs = fields(saved.current.report())
+            differ = [n for n, v in theirs.items() if form.get(n, "").strip() != v.strip()]
+            differ.sort(key=lambda n: not form.get(n, "").strip())  # what this browser typed first
+            fmt = str(data.get("format", "2021"))
+            shown = "；".join(
+                f"{field_label(n, fmt)}：那一版“{_clip(theirs[n])}”，你填写“{_clip(form.get(n, ''))}”"
+                for n in differ[:8]
+            )
             notice = (
                 f"没有保存：在你打开本页之后，第 {saved.current.number} 版已由别处保存（{saved.current.saved_at}）。"
-                f"下面仍是你填写的内容；与那一版不同的有 {len(differ)} 处（{'、'.join(differ[:8])}）。"
+                f"下面仍是你填写的内容；与那一版不同的有 {len(differ)} 处：{shown}{'……' if len(differ) > 8 else ''}。"
                 "核对后再次保存，将以你的内容为新的一版；那一版仍保留在历史版本中。"
             )
             html = await run_in_threadpool(_page, server, token, body, saved.current, data, values=form, notice=notice)
@@ -286,10 +309,10 @@ def _routes(server: Server) -> list[Route]:
         if isinstance(got, Response):
             return got
         body, form = got
-        old = await run_in_threadpool(store.version, body, int(form.get("number", "0") or 0))
-        if old is None:
+        number, base = _number(form.get("number", "")), _number(form.get("base", ""))
+        old = await run_in_threadpool(store.version, body, number) if number is not None else None
+        if old is None or base is None:
             return _not_found()
-        base = int(form.get("base", "0") or 0)
         by = f"{_who(request)}（恢复第 {old.number} 版）"
         saved, _ = await run_in_threadpool(server.save, body, old.report(), base, by)
         if isinstance(saved, Conflict):
@@ -300,7 +323,8 @@ def _routes(server: Server) -> list[Route]:
         body = await run_in_threadpool(body_of, request)
         if body is None:
             return _not_found()
-        return await _word(server, body, pdf=request.url.path.endswith(".pdf"), page=True)
+        pdf = request.url.path.endswith(".pdf")
+        return await _word(server, body, pdf=pdf, page=True, counts=request.method == "GET")
 
     return [
         Route("/r/{token}", page, methods=["GET"]),
@@ -312,12 +336,17 @@ def _routes(server: Server) -> list[Route]:
     ]
 
 
+def _clip(text: str) -> str:
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
 def _who(request: Request) -> str:
     client = request.client.host if request.client is not None else "?"
     return f"本单位（{client}）"
 
 
-async def _word(server: Server, body: Body, *, pdf: bool, page: bool) -> Response:
+async def _word(server: Server, body: Body, *, pdf: bool, page: bool, counts: bool = True) -> Response:
+    """The Word file (or PDF) of a body's latest version, marked as downloaded when ``counts`` (not a HEAD)."""
     version = await run_in_threadpool(server.store.latest, body)
     data = await run_in_threadpool(server.docx, body, version) if version.number > 1 else None
     if data is None:
@@ -335,9 +364,11 @@ async def _word(server: Server, body: Body, *, pdf: bool, page: bool) -> Respons
             converted = await run_in_threadpool(server.pdf, data)
         except DocgenError as exc:
             return _plain(500, exc.message("zh"))
-        await run_in_threadpool(server.store.downloaded, body, version.number)
+        if counts:
+            await run_in_threadpool(server.store.downloaded, body, version.number)
         return _download(converted, safe_name(f"{body.name}-{year}") + ".pdf", "application/pdf")
-    await run_in_threadpool(server.store.downloaded, body, version.number)
+    if counts:
+        await run_in_threadpool(server.store.downloaded, body, version.number)
     return _download(data, safe_name(f"{body.name}-{year}") + ".docx", WORD)
 
 
@@ -384,8 +415,8 @@ def _api_routes(server: Server) -> list[Route]:
         body = await run_in_threadpool(body_of, request)
         if body is None:
             return _not_found()
-        match = request.headers.get("if-match", "").strip().strip('"')
-        if not match.isdigit():
+        match = _number(request.headers.get("if-match", ""))
+        if match is None:
             return JSONResponse({"error": "If-Match with the version read (its ETag) is required"}, 428)
         try:
             raw = await _body(request)
@@ -397,7 +428,10 @@ def _api_routes(server: Server) -> list[Route]:
             return JSONResponse({"ok": False, "error": exc.message("zh")}, 400)
         data = {**sent, **server.fixed(body)}
         data.pop("$schema", None)
-        saved, result = await run_in_threadpool(server.save, body, data, int(match), "API")
+        unsaved = _unstorable(data)
+        if unsaved is not None:
+            return JSONResponse({"ok": False, "error": unsaved}, 400)
+        saved, result = await run_in_threadpool(server.save, body, data, match, "API")
         if isinstance(saved, Conflict):
             return JSONResponse(
                 {
@@ -414,7 +448,7 @@ def _api_routes(server: Server) -> list[Route]:
         body = await run_in_threadpool(body_of, request)
         if body is None:
             return _not_found()
-        return await _word(server, body, pdf=False, page=False)
+        return await _word(server, body, pdf=False, page=False, counts=request.method == "GET")
 
     async def status(request: Request) -> Response:
         if not await run_in_threadpool(admin, request):
@@ -442,8 +476,15 @@ def _api_routes(server: Server) -> list[Route]:
         made = await run_in_threadpool(_rollup, server, issuer)
         if isinstance(made, Response):
             return made
-        text = json.dumps({"report": json.loads(dumps(made.data))}, ensure_ascii=False)
-        return Response(text, media_type="application/json")
+        added = set(made.sources)
+        listed = [body.name for body, _ in await run_in_threadpool(store.bodies)]
+        included = [name for name in listed if any(Path(s).stem == safe_name(name) for s in added)]
+        answer = {
+            "report": json.loads(dumps(made.data)),
+            "bodies": included,
+            "left_out": [name for name in listed if name not in included],  # not yet valid
+        }
+        return Response(json.dumps(answer, ensure_ascii=False), media_type="application/json")
 
     return [
         Route("/api/report", get_report, methods=["GET"]),
@@ -454,12 +495,27 @@ def _api_routes(server: Server) -> list[Route]:
     ]
 
 
+def _unstorable(data: Any) -> str | None:
+    """Why a report sent to the API cannot be kept as JSON: a number that is no number (NaN, Infinity), or a
+    text with a lone surrogate (which no UTF-8 file can hold)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return f"数字无效：{data}（不是有限的数）"
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return "文本中有孤立的代理字符（如 \\ud800），无法保存"
+        return None
+    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    return next((why for item in items if (why := _unstorable(item)) is not None), None)
+
+
 def _valid_files(server: Server, folder: Path) -> list[Path]:
     """The latest version of every body with no error, written as report files into ``folder``."""
     written = []
-    for index, (_, version) in enumerate(server.store.bodies()):
+    for body, version in server.store.bodies():
         if version.number > 1 and not version.errors:
-            path = folder / f"{index:04d}.json"
+            path = folder / f"{safe_name(body.name)}.json"
             path.write_text(version.data, encoding="utf-8")
             written.append(path)
     return written
@@ -547,9 +603,9 @@ def _admin_routes(server: Server) -> list[Route]:
 
         with tempfile.TemporaryDirectory(prefix="docgen-serve-") as work:
             folder = Path(work)
-            for index, (_, version) in enumerate(store.bodies()):
-                if version.number > 1:
-                    (folder / f"{index:04d}.json").write_text(version.data, encoding="utf-8")
+            for body, version in store.bodies():
+                if version.number > 1:  # named by the body, as the review lists them
+                    (folder / f"{safe_name(body.name)}.json").write_text(version.data, encoding="utf-8")
             roster_file = folder / "roster.txt"
             roster_file.write_text("\n".join(body.name for body, _ in store.bodies()) + "\n", encoding="utf-8")
             return review_html(review([folder], roster=roster_file, exclude=[roster_file]))
@@ -608,6 +664,7 @@ def make_app(folder: str | Path) -> ASGIApp:
         server.close()  # the LibreOffice of the PDFs, if one was started
 
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.router.redirect_slashes = False  # /r/TOKEN/ is no page; a redirect would put the token in a Location
     app.add_exception_handler(404, lambda request, exc: _not_found())
     app.add_exception_handler(405, lambda request, exc: _not_found())
     app.state.server = server

@@ -17,9 +17,10 @@ from typing import Any
 from ..checks import check
 from ..inputs import parse
 from ..issues import Issue, dotted
-from ..model import format_of, lookup
+from ..model import format_of, lookup, numbered_rows
+from ..narrative import numeral
 from ..result import Result
-from ..statute import CELLS
+from ..statute import CELLS, SECTION_LABELS, TOTAL
 from .store import dumps
 
 CELL = "cell:"
@@ -27,6 +28,7 @@ TABLES = ("proactive", "applications", "appeals")
 TEXTS = ("date", "title", "overview.text", "problems.text", "other_matters.text")
 MAX_SECTIONS_SHOWN = 3  # empty sub-sections a form offers beyond those written (without script)
 _COUNT = re.compile(r"^[0-9]{1,15}$")
+_SIGNED = re.compile(r"^[-−]?[0-9]{1,15}$")  # 2019's 本年增/减 goes down as well as up
 _MONEY = re.compile(r"^[0-9]{1,15}(?:\.[0-9]{1,10})?$")
 
 
@@ -35,8 +37,11 @@ def field_name(path: tuple[str | int, ...]) -> str:
 
 
 def cell_value(data: Mapping[str, Any], path: tuple[str, ...]) -> str:
-    """What a cell's field shows: the figure as written, or nothing."""
+    """What a cell's field shows: the figure as written (a row written as one number, its 总计), or nothing."""
     value = lookup(data, path)
+    row = lookup(data, path[:-1])
+    if value is None and path[-1] == TOTAL.key and isinstance(row, int) and not isinstance(row, bool):
+        value = row
     if value is None or isinstance(value, dict | list | bool):
         return ""
     return format(value, "f") if isinstance(value, Decimal) else str(value)
@@ -47,8 +52,8 @@ def _typed(text: str, kind: str) -> Any:
     plain = text.strip()
     if kind == "money" and _MONEY.match(plain):
         return Decimal(plain)
-    if kind != "money" and _COUNT.match(plain):
-        return int(plain)
+    if (kind == "count" and _COUNT.match(plain)) or (kind == "signed" and _SIGNED.match(plain)):
+        return int(plain.replace("−", "-"))
     return plain
 
 
@@ -76,6 +81,10 @@ def from_form(form: Mapping[str, str], fixed: Mapping[str, Any]) -> dict[str, An
         text = form.get(name, "").replace("\r\n", "\n")
         if text.strip():
             _put(data, tuple(name.split(".")), text.strip() if name in ("date", "title") else text)
+    for row in numbered_rows(fmt):  # a row given by its 总计 alone is written so, as a file writes it
+        cells = lookup(data, row)
+        if isinstance(cells, dict) and set(cells) == {TOTAL.key} and isinstance(cells[TOTAL.key], int):
+            _put(data, row, cells[TOTAL.key])
     sections = []
     for index in range(1000):
         heading, body = form.get(f"sections.{index}.heading"), form.get(f"sections.{index}.text")
@@ -106,6 +115,20 @@ def fields(data: Mapping[str, Any]) -> dict[str, str]:
 def checked(data: Mapping[str, Any], name: str = "report.json") -> Result:
     """Every issue of ``data``, as ``docgen validate`` finds them in the same report written as a file."""
     return check(parse(dumps(dict(data)), name))
+
+
+def field_label(name: str, fmt_name: str) -> str:
+    """What a person calls a field: 三、本年度办理结果（一）予以公开 / 自然人, 五、… 正文, （二）小标题."""
+    if name.startswith(CELL):
+        path = tuple(name.removeprefix(CELL).split("."))
+        info = CELLS[fmt_name].get(path)
+        return f"{info.row.zh} / {info.column.zh}" if info is not None else name
+    parts = name.split(".")
+    if parts[0] == "sections" and len(parts) == 3:
+        return f"（{numeral(int(parts[1]) + 1)}）{'小标题' if parts[2] == 'heading' else '正文'}"
+    if parts[0] in SECTION_LABELS:
+        return f"{SECTION_LABELS[parts[0]].zh} 正文"
+    return {"date": "成文日期", "title": "标题"}.get(name, name)
 
 
 def field_of(issue: Issue, names: Iterable[str]) -> str | None:

@@ -20,7 +20,7 @@ from ..narrative import numeral
 from ..outputs.html import add, element, stylesheet, table_box
 from ..statute import GRIDS, SECTION_LABELS, TITLE_DEFAULT, GridCell
 from .forms import CELL, MAX_SECTIONS_SHOWN, field_name
-from .store import STATES, Body, State, Version
+from .store import STATES, Body, State, Version, state_of
 
 FORM_STYLES = """
 .form-page{max-width:76em}
@@ -170,7 +170,7 @@ def body_page(
     title = str(data.get("title") or TITLE_DEFAULT.format(issuer=body.name, year=year))
     html, main = _document(f"{body.name}{year}年报告：填报", script=True)
     add(main, "h1", "title", title)
-    state: State = "not_started" if version.number == 1 else ("errors" if version.errors else "valid")
+    state: State = state_of(body, version)
     bar = add(main, "p", "bar")
     add(bar, "span", f"state-{state}", f"状态：{STATES[state].zh}")
     add(bar, "span", None, f"第 {version.number} 版，{version.saved_at[:16].replace('T', ' ')}（UTC）保存")

@@ -17,7 +17,9 @@ def serving(folder: str | Path, *, host: str = "127.0.0.1") -> Iterator[str]:
 
     from .app import make_app
 
-    config = uvicorn.Config(make_app(folder), host=host, port=0, log_level="warning", server_header=False)
+    config = uvicorn.Config(
+        make_app(folder), host=host, port=0, log_level="warning", server_header=False, access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

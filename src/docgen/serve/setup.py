@@ -83,6 +83,14 @@ def init(
     if previous is not None and not Path(previous).is_dir():
         raise FileError(path=str(previous), reason=Label("不是文件夹", "is not a folder"))
     bodies = read_roster(roster)
+    if any(body.name.casefold() == ADMIN for body in bodies):
+        raise FileError(
+            path=str(roster),
+            reason=Label(
+                f"名册中有单位名为 {ADMIN}，与管理员的链接同名：请改用单位全称",
+                f"a body on the roster is called {ADMIN}, as the admin's link is: give its full name",
+            ),
+        )
     last: list[Any] = list(previous_reports(previous, bodies, year)) if previous is not None else [None] * len(bodies)
     prepared = []
     for body, found in zip(bodies, last, strict=True):
