@@ -213,3 +213,20 @@ def test_a_batch_remakes_a_chart_that_went_missing(tmp_path: Path) -> None:
     lost.unlink()
     assert runner.invoke(app, args).exit_code == 0
     assert lost.exists()
+
+
+def test_a_trend_of_an_earlier_run_goes_when_last_year_is_not_given(tmp_path: Path) -> None:
+    runner = CliRunner()
+    last = EXAMPLES[-1].read_text(encoding="utf-8").replace("year = 2024", "year = 2023", 1)
+    (tmp_path / "last.toml").write_text(last, encoding="utf-8")
+    (tmp_path / "q.toml").write_bytes(EXAMPLES[-1].read_bytes())
+    out = tmp_path / "charts"
+    assert (
+        runner.invoke(
+            app, ["chart", str(tmp_path / "q.toml"), "-o", str(out), "--previous", str(tmp_path / "last.toml")]
+        ).exit_code
+        == 0
+    )
+    assert (out / "q.trend.png").exists()
+    assert runner.invoke(app, ["chart", str(tmp_path / "q.toml"), "-o", str(out)]).exit_code == 0
+    assert not (out / "q.trend.png").exists() and not (out / "q.trend.svg").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,6 +205,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (folder / "cited.toml").write_text(cited, encoding="utf-8")
     render_html(report_of(folder / "cited.toml"), output=folder / "cited.html")  # a long URL must wrap
     out["cited"] = folder / "cited.html"
+    if importlib.util.find_spec("matplotlib") is not None:  # the page with its 图解 (docgen[charts])
+        from docgen.outputs.charts import page_pictures
+
+        report = report_of(EXAMPLES[-1])
+        render_html(report, charts=page_pictures(report), output=folder / "charts.html")
+        out["charts"] = folder / "charts.html"
     fragment = page(report_of(EXAMPLES[0]), fragment=True)
     host = folder / "host.html"
     host.write_text(
@@ -235,6 +242,8 @@ def test_the_page_fits_its_width_and_only_table_b_scrolls(browser: Browser, page
             assert view.evaluate(_OVERFLOW) <= 0, name
             if width == 375:
                 assert view.evaluate(_BOX_B) > 0, name
+                shown = view.evaluate("Array.from(document.querySelectorAll('img')).map(i => i.clientWidth)")
+                assert all(w >= 600 for w in shown), (name, shown)  # a chart scrolls, its words at their size
             sizes = view.evaluate(
                 "Array.from(document.querySelectorAll('p, td, th, caption, figcaption'))"
                 ".map(e => getComputedStyle(e).fontSize)"

@@ -271,19 +271,20 @@ def _work(task: _Task, settings: _Settings) -> Outcome:
 def _outputs(task: _Task) -> tuple[str, ...]:
     """What a task writes that says it was done (the 图解 by its long image)."""
     names = ("chart", "applicants", "outcomes", "appeals", *(("trend",) if task.previous is not None else ()))
+    # (the names of CHART_NAMES; the trend only against last year)
     charts = tuple(f"{task.charts}.{n}.{s}" for n in names for s in ("png", "svg")) if task.charts is not None else ()
     return tuple(name for name in (task.docx, task.pdf, task.html, *charts) if name is not None)
 
 
 def _charts(task: _Task, report: Any, previous: Source | None, settings: _Settings) -> list[Any]:
     """Write the 图解 of a report (against last year's, when that is valid); its pictures for the page."""
-    from .outputs.charts import render_charts
+    from .outputs.charts import page_pictures, render_charts
 
     assert task.charts is not None
     last_year = check(previous).report if previous is not None else None
     charts = render_charts(report, previous=last_year)
     charts.write(Path(task.charts).parent, Path(task.charts).name, scratch=settings.scratch)
-    return charts.pictures()
+    return page_pictures(report, previous=last_year) if task.html is not None else []
 
 
 def _read(path: Path) -> str | None:

@@ -30,9 +30,6 @@ from .common import (
     terminate_as_interrupt,
 )
 
-# what the command writes for a report, besides the trend chart that --previous adds
-CHART_NAMES = ("chart", "applicants", "outcomes", "appeals", "trend")
-
 
 @app.command("chart")
 def chart_command(
@@ -59,6 +56,8 @@ def chart_command(
             USAGE,
         )
     reads = [input_file, previous, *scanned([input_file, previous], recursive=False), defaults]
+    from ..outputs.charts import CHART_NAMES
+
     for name in CHART_NAMES:
         for suffix in (".png", ".svg"):
             guard_output(folder / f"{input_file.stem}.{name}{suffix}", chosen, reads)

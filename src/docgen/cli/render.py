@@ -90,10 +90,10 @@ def render_command(
         if result.report is None:
             raise typer.Exit(INVALID)
         if html:
-            from ..outputs.charts import render_charts
+            from ..outputs.charts import page_pictures
             from ..outputs.html import render_html
 
-            pictures = render_charts(result.report, previous=checked(last_year)).pictures() if charts else []
+            pictures = page_pictures(result.report, previous=checked(last_year)) if charts else []
             render_html(result.report, fragment=fragment, charts=pictures, output=target)
             say(target, WRITTEN, chosen)
             return

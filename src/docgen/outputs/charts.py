@@ -40,7 +40,8 @@ from ..statute import (
 from .fonts import HEADING_FONT, fonts_conf
 from .html import Picture
 
-WIDTH_PX = 1080
+WIDTH_PX = 1080  # the images written: a portal's or WeChat's width
+PAGE_WIDTH_PX = 640  # the charts in the web page, whose box scrolls on a phone: shown at least this wide
 DPI = 100
 INK, MUTED, PAPER = "#1a1a1a", "#4d4d4d", "#ffffff"
 ACCENT = "#9b1c1c"  # the red of a government document's title
@@ -49,6 +50,7 @@ SERIES = ("#1d4ed8", "#b45309", "#0f766e", "#6d28d9")  # this year, last year, a
 _FALLBACK = "'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', 'Source Han Sans SC', SimHei, sans-serif"
 _KNOWN_FACES = ("SimHei", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "FandolHei")
 
+CHART_NAMES = ("chart", "applicants", "outcomes", "appeals", "trend")  # every image's name, the long one first
 _MISSING = Label(
     "生成图解需要 matplotlib：请运行 pip install 'docgen[charts]'",
     "the charts need matplotlib: pip install 'docgen[charts]'",
@@ -86,7 +88,13 @@ class Charts:
 
     def write(self, folder: str | Path, stem: str, *, scratch: Path | None = None) -> list[Path]:
         """Write every image into ``folder`` as ``STEM.chart.png`` (the long one) and ``STEM.NAME.png``, with
-        their SVGs; each file atomically (its part in ``scratch`` when given).  The paths written, in order."""
+        their SVGs; each file atomically (its part in ``scratch`` when given).  The paths written, in order.
+        A trend chart of an earlier run, against a last year not given now, is removed."""
+        drawn = {chart.name for chart in self.parts}
+        for name in CHART_NAMES:
+            for suffix in (".png", ".svg"):
+                if name not in drawn and name != "chart":
+                    (Path(folder) / f"{stem}.{name}{suffix}").unlink(missing_ok=True)
         written = []
         for chart in (self.poster, *self.parts):
             for suffix, data in ((".png", chart.png), (".svg", chart.svg)):
@@ -397,18 +405,30 @@ def render_charts(report: Report, *, previous: Report | None = None) -> Charts:
     """The 图解 of ``report`` (with ``previous``, this year against last year too)."""
     plt = _pyplot()
     parts = _parts(report, previous)
-    width = WIDTH_PX / DPI
-    charts = []
     with _context(plt):
-        for name, title, height, draw, alt in parts:
-            figure = plt.figure(figsize=(width, height), layout="constrained")
-            ax = figure.add_subplot()
-            draw(ax)
-            _rotate_ticks(ax)
-            charts.append(Chart(name, title, alt, *_save(figure)))
-            plt.close(figure)
-        poster = _poster(plt, report, parts, width)
+        charts = _drawn(plt, parts, WIDTH_PX)
+        poster = _poster(plt, report, parts, WIDTH_PX / DPI)
     return Charts(poster, tuple(charts))
+
+
+def page_pictures(report: Report, *, previous: Report | None = None) -> list[Picture]:
+    """The charts as the web page shows them: drawn 640 px wide, so that their words stay readable where the
+    page shows them at that width (on a phone, in a box that scrolls sideways)."""
+    plt = _pyplot()
+    with _context(plt):
+        return [chart.picture() for chart in _drawn(plt, _parts(report, previous), PAGE_WIDTH_PX)]
+
+
+def _drawn(plt: Any, parts: Sequence[_Part], width_px: int) -> list[Chart]:
+    charts = []
+    for name, title, height, draw, alt in parts:
+        figure = plt.figure(figsize=(width_px / DPI, height), layout="constrained")
+        ax = figure.add_subplot()
+        draw(ax)
+        _rotate_ticks(ax)
+        charts.append(Chart(name, title, alt, *_save(figure)))
+        plt.close(figure)
+    return charts
 
 
 def _poster(plt: Any, report: Report, parts: Sequence[_Part], width: float) -> Chart:

@@ -60,7 +60,8 @@ STYLES: dict[str, str] = {
     "line": "margin:0",
     "charts": "margin:1.5em 0",
     "chart": "margin:0 0 1.5em",
-    "image": "display:block;max-width:100%;height:auto;margin:0 auto",
+    "chart-box": "overflow-x:auto;max-width:100%",
+    "image": "display:block;width:100%;min-width:40em;height:auto;margin:0 auto",
     "chart-caption": "text-align:center",
 }
 # what only a stylesheet can say: the phone, print and the focus ring of a table that scrolls
@@ -217,7 +218,8 @@ def _charts(pictures: Sequence[Picture]) -> ET.Element:
     for picture in pictures:
         figure = add(section, "figure", "chart")
         source = f"data:{picture.mime};base64,{base64.b64encode(picture.data).decode('ascii')}"
-        add(figure, "img", "image", src=source, alt=picture.alt)
+        box = add(figure, "div", "chart-box box", role="region", tabindex="0", aria_label=picture.caption)
+        add(box, "img", "image", src=source, alt=picture.alt)  # never shown narrower than drawn: scrolls instead
         add(figure, "figcaption", "chart-caption", picture.caption)
     return section
 
