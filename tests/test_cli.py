@@ -179,6 +179,26 @@ def test_validate_and_import_load_no_word_library() -> None:
     assert _imported("-c", "import docgen; docgen.render") >= WORD_STACK  # and render does
 
 
+def test_ctrl_c_while_docgen_starts_is_a_word_not_a_traceback() -> None:
+    """Ctrl-C as ``python -m docgen`` loads its modules (raised here as jsonschema is imported, which the
+    checks need) exits 130 with a word."""
+    import subprocess
+    import sys
+
+    stop = (
+        "import sys, importlib.abc\n"
+        "class Stop(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'jsonschema':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Stop())\n"
+        "import runpy\n"
+        "runpy.run_module('docgen', run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", stop], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 130 and "Traceback" not in done.stderr and "interrupted" in done.stderr
+
+
 def test_english_reaches_file_errors(runner: CliRunner, tmp_path: Path) -> None:
     """--lang en turns a file error into English too, not only the issues."""
     absent = tmp_path / "absent.toml"

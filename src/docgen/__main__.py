@@ -1,5 +1,5 @@
 """``python -m docgen``: the command line."""
 
-from .cli import app
+from .launch import main
 
-app(prog_name="docgen")
+main()
