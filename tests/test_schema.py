@@ -109,3 +109,15 @@ def test_an_issuer_with_any_control_format_or_separator_character_is_refused() -
         text = json.dumps({**data, "issuer": f"青山县{char}自然资源局"}, ensure_ascii=True, default=str)
         issues = [i for i in docgen.check(docgen.parse(text, "r.json")).errors if i.path == "issuer"]
         assert len(issues) == 1 and f"<U+{ord(char):04X}>" in issues[0].message(), hex(ord(char))
+
+
+@pytest.mark.parametrize("written", ["-Infinity", "Infinity", "NaN"])
+def test_a_number_that_is_no_number_is_one_message(written: str) -> None:
+    import docgen
+    from docgen.outputs.jsonfile import report_json
+
+    data = docgen.load(ROOT / "examples" / "qingshan-natural-resources-2024.toml").data
+    text = report_json(data).replace('"fees": 18.8710', f'"fees": {written}')
+    assert written in text
+    issues = [i for i in docgen.check(docgen.parse(text, "r.json")).issues if i.path == "proactive.fees"]
+    assert len(issues) == 1 and issues[0].rule == "C7"

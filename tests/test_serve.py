@@ -585,3 +585,17 @@ def test_a_roll_up_of_some_bodies_says_which_are_left_out(served: tuple[TestClie
         _put(client, links[name], _data(name), 1)
     answer = client.get(f"/api/rollup?issuer={COUNTY_ISSUER}", headers=_bearer(links["admin"])).json()
     assert answer["bodies"] == ["白云乡人民政府", "龙潭镇人民政府"] and len(answer["left_out"]) == 11
+
+
+def test_every_version_is_a_link_away(served: tuple[TestClient, dict[str, str], Path]) -> None:
+    """The page lists the latest 20 versions; past that, one link shows them all, each restorable."""
+    client, links, _ = served
+    token = links["北坪乡人民政府"]
+    data = _data("白云乡人民政府")
+    for version in range(1, 23):
+        data["date"] = f"2025-01-{version:02d}"
+        assert _put(client, token, data, version).status_code == 200
+    page = client.get(f"/r/{token}").text
+    assert page.count("恢复为第") == 19 and "显示全部 23 个版本" in page  # 20 shown, the current not restorable
+    every = client.get(f"/r/{token}?history=all").text
+    assert every.count("恢复为第") == 22 and "恢复为第 1 版" in every

@@ -46,7 +46,8 @@ def violations(check: Checking) -> tuple[list[Issue], set[DataPath]]:
         found += _from_schema_error(check, error)
         if error.validator in VALUE_CHECKS:
             refused.add(tuple(error.absolute_path))
-    found += _non_finite(check)
+    flagged = {issue.path for issue in found}  # -inf is below the minimum already: one message a value
+    found += [issue for issue in _non_finite(check) if issue.path not in flagged]
     if (bad_date := _calendar_date(check)) is not None:
         found.append(bad_date)
     if not any(issue.path == "issuer" for issue in found) and (unseen := _unseen_issuer(check)) is not None:

@@ -13,6 +13,7 @@ server only, none inline.  A request body over :data:`MAX_BODY` gets 413.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import io
 import json
@@ -208,6 +209,7 @@ def _page(
     *,
     values: Mapping[str, str] | None = None,
     notice: str | None = None,
+    every_version: bool = False,
 ) -> str:
     result = server.check(data, body)
     shown = dict(values) if values is not None else fields(data)
@@ -226,7 +228,7 @@ def _page(
         values=shown,
         issues=result.issues,
         placed=placed,
-        history=server.store.history(body),
+        history=server.store.history(body, limit=None if every_version else 20),
         notice=notice,
         can_pdf=server.can_pdf(),
     )
@@ -243,7 +245,11 @@ def _routes(server: Server) -> list[Route]:
         if body is None:
             return _not_found()
         version = await run_in_threadpool(store.latest, body)
-        html = await run_in_threadpool(_page, server, request.path_params["token"], body, version, version.report())
+        every = request.query_params.get("history") == "all"
+        token = request.path_params["token"]
+        html = await run_in_threadpool(
+            functools.partial(_page, server, token, body, version, version.report(), every_version=every)
+        )
         return HTMLResponse(html)
 
     async def posted(request: Request) -> tuple[Body, dict[str, str]] | Response:

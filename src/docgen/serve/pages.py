@@ -231,6 +231,9 @@ def body_page(
 def _history(parent: ET.Element, token: str, csrf: str, history: Sequence[Version], current: int) -> None:
     section = add(parent, "section", aria_labelledby="history")
     add(section, "h2", "heading", "历史版本", id="history")
+    if len(history) < current:  # the latest only: every one a link away
+        shown = add(section, "p")
+        add(shown, "a", "link", f"显示全部 {current} 个版本", href=f"/r/{token}?history=all#history")
     table = add(section, "table", "list")
     head = add(add(table, "thead"), "tr")
     for text in ("版本", "保存时间（UTC）", "保存者", "错误", ""):

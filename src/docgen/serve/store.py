@@ -242,13 +242,13 @@ class Store:
             ).fetchone()
         return Version(*row) if row else None
 
-    def history(self, body: Body, limit: int = 20) -> list[Version]:
-        """The latest versions, newest first."""
+    def history(self, body: Body, limit: int | None = 20) -> list[Version]:
+        """The latest versions (every one when ``limit`` is None), newest first."""
         with self._connection() as db:
             rows = db.execute(
                 "SELECT number, data, saved_at, saved_by, errors, warnings FROM versions WHERE body_id = ? "
                 "ORDER BY number DESC LIMIT ?",
-                (body.id, limit),
+                (body.id, -1 if limit is None else limit),
             ).fetchall()
         return [Version(*row) for row in rows]
 
