@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import docgen
+
+from .browser import Browser
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -34,6 +37,14 @@ def warnings_of(path: Path) -> list[str]:
 def report_of(path: Path) -> docgen.Report:
     """The checked report of an example file (the test fails if it has errors)."""
     return docgen.check(path).require()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for a test module (tests that use it are marked ``needs_browser``)."""
+    opened = Browser()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture

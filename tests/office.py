@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from docgen.outputs.pdf import soffice
+
+needs_libreoffice = pytest.mark.skipif(
+    soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui"
+)
 
 
 def convert(files: list[Path], to: str, outdir: Path, profile: Path, *, timeout: float = 300) -> list[Path]:

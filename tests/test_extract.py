@@ -48,9 +48,6 @@ def same_report(found: Report, wanted: Report) -> None:
     assert found.other_matters == wanted.other_matters
 
 
-needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """Each example rendered by docgen, then rewritten as .docx, exported as PDF and as a web page by LibreOffice."""

@@ -25,14 +25,12 @@ import docgen
 from docgen.cli import app
 from docgen.outputs.docx.template import render
 from docgen.outputs.jsonfile import report_json
-from docgen.outputs.pdf import Converter, soffice, uno_python
+from docgen.outputs.pdf import Converter, uno_python
 from docgen.testing import running
 
 from .conftest import EXAMPLES, report_of
+from .office import needs_libreoffice
 
-needs_libreoffice = pytest.mark.skipif(
-    soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui"
-)
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext is not installed; .ci/run installs poppler-utils"
 )

@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -334,13 +333,6 @@ def test_the_workbook_has_a_row_per_report_and_per_missing_body(county: dict[str
 
 
 # --- the page, in a real browser --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    opened = Browser()
-    yield opened
-    opened.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,9 @@ from docgen.inputs import load_report, report_file
 from docgen.outputs.jsonfile import report_json
 from docgen.testing import document_texts
 
+from .browser import Browser, needs_browser
 from .conftest import ROOT
+from .office import needs_libreoffice
 
 pytest.importorskip("starlette", reason="docgen[serve] (Starlette) is not installed")
 pytest.importorskip("httpx2", reason="the test client needs httpx2 (the test extra)")
@@ -348,10 +350,7 @@ def test_a_killed_server_loses_no_save_it_answered(tmp_path: Path) -> None:
     assert integrity == ("ok",)
 
 
-@pytest.mark.skipif(
-    __import__("docgen.outputs.pdf", fromlist=["soffice"]).soffice() is None,
-    reason="LibreOffice (soffice) is not installed; .ci/run installs it",
-)
+@needs_libreoffice
 def test_a_valid_report_downloads_as_a_pdf(served: tuple[TestClient, dict[str, str], Path]) -> None:
     client, links, _ = served
     token = links["龙潭镇人民政府"]
@@ -410,15 +409,6 @@ def test_init_begins_each_report_from_last_year_s(tmp_path: Path) -> None:
 # --- in a real browser, against a real server ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from .browser import Browser
-
-    opened = Browser()
-    yield opened
-    opened.close()
-
-
 def _type(page: Any, field: str, value: str) -> None:
     """Type into a field as a person does: the value, then the input event the page listens to."""
     page.evaluate(
@@ -451,17 +441,12 @@ def _get(url: str, token: str | None = None) -> bytes:
         return data
 
 
-@pytest.mark.skipif(
-    __import__("tests.browser", fromlist=["chromium"]).chromium() is None,
-    reason="no headless browser (Debian's chromium) is installed: pages cannot be opened",
-)
-def test_a_clerk_fills_in_the_report_in_a_browser(browser: Any, tmp_path: Path) -> None:
+@needs_browser
+def test_a_clerk_fills_in_the_report_in_a_browser(browser: Browser, tmp_path: Path) -> None:
     """A body opens its link, types figures, sees the C3 message at the total it breaks, fixes it, writes the
     sections, saves; the Word file it downloads reads as docgen render of the same data; the admin's page
     shows the body as valid.  No message on the console (a Content-Security-Policy violation would be one)."""
     from docgen.serve.running import serving
-
-    from .browser import file_url  # noqa: F401 -- the same driver as the portal page's tests
 
     folder = tmp_path / "data"
     assert (
