@@ -270,8 +270,9 @@ def _work(task: _Task, settings: _Settings) -> Outcome:
 
 def _outputs(task: _Task) -> tuple[str, ...]:
     """What a task writes that says it was done (the 图解 by its long image)."""
-    names = ("chart", "applicants", "outcomes", "appeals", *(("trend",) if task.previous is not None else ()))
-    # (the names of CHART_NAMES; the trend only against last year)
+    from .outputs.charts import CHART_NAMES  # the charts' names alone: matplotlib is imported only to draw
+
+    names = [n for n in CHART_NAMES if n != "trend" or task.previous is not None]  # a trend against last year
     charts = tuple(f"{task.charts}.{n}.{s}" for n in names for s in ("png", "svg")) if task.charts is not None else ()
     return tuple(name for name in (task.docx, task.pdf, task.html, *charts) if name is not None)
 

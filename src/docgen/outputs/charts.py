@@ -114,9 +114,10 @@ class _Bar:
     text: str  # the figure as the table prints it (0 for a blank cell)
 
 
-def _shown(report: Report, path: tuple[str, ...]) -> _Bar:
+def _figure(report: Report, path: tuple[str, ...]) -> tuple[Number, str]:
+    """A cell's value and its text as the table prints it (0 for a blank cell)."""
     cell = report.tables.cells[path]
-    return _Bar("", cell.value, cell.text or "0")
+    return cell.value, cell.text or "0"
 
 
 def _summed(report: Report, paths: Sequence[tuple[str, ...]]) -> tuple[Number, str]:
@@ -141,11 +142,7 @@ def _short(label: Label) -> str:
 def applicants(report: Report) -> list[_Bar]:
     """New applications this year by applicant: 自然人, 商业企业 … 其他."""
     root = TABLE_B_ROOT + ("received",)
-    return [_Bar(c.label.zh, *_pair(_shown(report, root + (c.key,)))) for c in APPLICANT_COLUMNS]
-
-
-def _pair(bar: _Bar) -> tuple[Number, str]:
-    return bar.value, bar.text
+    return [_Bar(c.label.zh, *_figure(report, root + (c.key,))) for c in APPLICANT_COLUMNS]
 
 
 def _results_node(report: Report) -> Node:
@@ -166,7 +163,7 @@ def outcomes(report: Report) -> list[_Bar]:
 def appeals(report: Report) -> list[tuple[str, list[_Bar]]]:
     """行政复议, 未经复议直接起诉 and 复议后起诉, each with its outcomes (结果维持 … 尚未审结)."""
     return [
-        (chain[-1].label.zh, [_Bar(c.label.zh, *_pair(_shown(report, path + (c.key,)))) for c in OUTCOME_COLUMNS])
+        (chain[-1].label.zh, [_Bar(c.label.zh, *_figure(report, path + (c.key,))) for c in OUTCOME_COLUMNS])
         for path, chain in TABLE_C_LEAVES
     ]
 
@@ -185,7 +182,7 @@ def proactive(report: Report) -> list[_Bar]:
                 name = row.label.zh if block.scalar else f"{row.label.zh}·{column.label.zh.removeprefix('本年')}"
                 if column.kind == "money":
                     name += "（万元）"
-                bars.append(_Bar(name, *_pair(_shown(report, block.path(row, column)))))
+                bars.append(_Bar(name, *_figure(report, block.path(row, column))))
     return bars
 
 
@@ -396,7 +393,7 @@ def _lines(title: str, issuer: str) -> str:
     return "\n".join(p[i : i + TITLE_CHARACTERS] for p in parts for i in range(0, len(p), TITLE_CHARACTERS))
 
 
-def _rotate_ticks(ax: Any) -> None:
+def _tick_size(ax: Any) -> None:
     for label in ax.get_xticklabels():
         label.set_fontsize(14)
 
@@ -425,7 +422,7 @@ def _drawn(plt: Any, parts: Sequence[_Part], width_px: int) -> list[Chart]:
         figure = plt.figure(figsize=(width_px / DPI, height), layout="constrained")
         ax = figure.add_subplot()
         draw(ax)
-        _rotate_ticks(ax)
+        _tick_size(ax)
         charts.append(Chart(name, title, alt, *_save(figure)))
         plt.close(figure)
     return charts
@@ -463,7 +460,7 @@ def _poster(plt: Any, report: Report, parts: Sequence[_Part], width: float) -> C
     for index, part in enumerate(parts, start=3):
         ax = figure.add_subplot(grid[index])
         part[3](ax)
-        _rotate_ticks(ax)
+        _tick_size(ax)
     foot = figure.add_subplot(grid[len(heights) - 1])
     foot.set_axis_off()
     source = foot.text(0.5, 0.5, f"数据来源：{report.title}", ha="center", va="center", fontsize=13, color=MUTED)

@@ -516,11 +516,12 @@ def _unstorable(data: Any) -> str | None:
     return next((why for item in items if (why := _unstorable(item)) is not None), None)
 
 
-def _valid_files(server: Server, folder: Path) -> list[Path]:
-    """The latest version of every body with no error, written as report files into ``folder``."""
+def _report_files(store: Store, folder: Path, *, valid_only: bool) -> list[Path]:
+    """The latest saved version of every body (with no error, when ``valid_only``), written as report files
+    into ``folder``, each named by its body, as a roll-up or a review lists them."""
     written = []
-    for body, version in server.store.bodies():
-        if version.number > 1 and not version.errors:
+    for body, version in store.bodies():
+        if version.number > 1 and not (valid_only and version.errors):
             path = folder / f"{safe_name(body.name)}.json"
             path.write_text(version.data, encoding="utf-8")
             written.append(path)
@@ -533,7 +534,7 @@ def _rollup(server: Server, issuer: str) -> Any:
     if not issuer:
         return JSONResponse({"error": "issuer: the body whose report the sum is, e.g. ?issuer=青山县人民政府"}, 400)
     with tempfile.TemporaryDirectory(prefix="docgen-serve-") as work:
-        files = _valid_files(server, Path(work))
+        files = _report_files(server.store, Path(work), valid_only=True)
         if not files:
             return JSONResponse({"error": "no report is valid yet"}, 409)
         try:
@@ -609,9 +610,7 @@ def _admin_routes(server: Server) -> list[Route]:
 
         with tempfile.TemporaryDirectory(prefix="docgen-serve-") as work:
             folder = Path(work)
-            for body, version in store.bodies():
-                if version.number > 1:  # named by the body, as the review lists them
-                    (folder / f"{safe_name(body.name)}.json").write_text(version.data, encoding="utf-8")
+            _report_files(store, folder, valid_only=False)
             roster_file = folder / "roster.txt"
             roster_file.write_text("\n".join(body.name for body, _ in store.bodies()) + "\n", encoding="utf-8")
             return review_html(review([folder], roster=roster_file, exclude=[roster_file]))
