@@ -27,6 +27,7 @@ from ..errors import FileError
 from ..statute import Label
 
 FILE_NAME = "docgen.sqlite3"
+_FIXED = frozenset({"year", "format", "secret"})  # settings written once, by init
 TOKEN_BYTES = 24  # 192 bits
 ADMIN = "admin"
 
@@ -118,6 +119,7 @@ class Store:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / FILE_NAME
+        self._fixed: dict[str, str] = {}
         if not self.path.is_file():
             raise FileError(
                 path=str(self.folder),
@@ -194,9 +196,16 @@ class Store:
     # --- reading -------------------------------------------------------------------------------
 
     def setting(self, key: str) -> str:
+        """A setting of the store; the year, the format and the secret never change, so they are read once (the
+        admin's digest is read each time: ``serve rotate`` changes it from another process)."""
+        if key in self._fixed:
+            return self._fixed[key]
         with self._connection() as db:
             row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else ""
+        value = str(row[0]) if row else ""
+        if key in _FIXED:
+            self._fixed[key] = value
+        return value
 
     def body_of(self, token: str) -> Body | None:
         """The body whose link holds ``token``, or None (compared by digest, never by the token itself)."""
